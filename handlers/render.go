@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/config"
+)
+
+// Layout names.
+const (
+	layoutPublic = "layouts/base"
+	layoutAdmin  = "layouts/admin"
+)
+
+// Flash is the message bar above a page's content.
+type Flash struct {
+	Success, Error, Info string
+}
+
+// Page is the data every template receives: the per-request basics filled by
+// render, plus the page's own values.
+type Page struct {
+	Title    string
+	Viewer   *Viewer
+	CSRF     string
+	Guild    config.Guild
+	Nav      []NavItem
+	AdminNav []NavItem
+	Flash    *Flash
+	Path     string
+	Year     int
+	Status   int
+
+	// Data is the page's own content.
+	Data any
+	// Content is the rendered page body placed inside a layout.
+	Content template.HTML
+}
+
+// isHTMX reports whether htmx asked for this request (and so wants only the
+// fragment, not the whole document). History restores want the full page.
+func isHTMX(c fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true"
+}
+
+// render answers with the named page template: the bare fragment for an
+// htmx request, the page inside the public layout otherwise. One template
+// serves both, so a swap and a full load show the same markup.
+func (s *Server) render(c fiber.Ctx, status int, name string, p *Page) error {
+	return s.renderIn(c, status, name, layoutPublic, p)
+}
+
+// renderAdmin is render with the admin layout.
+func (s *Server) renderAdmin(c fiber.Ctx, status int, name string, p *Page) error {
+	return s.renderIn(c, status, name, layoutAdmin, p)
+}
+
+// renderFragment renders a partial without any layout, whoever asked.
+func (s *Server) renderFragment(c fiber.Ctx, status int, name string, p *Page) error {
+	s.fillPage(c, p)
+	body, err := s.execute(name, p)
+	if err != nil {
+		return err
+	}
+	return sendHTML(c, status, body)
+}
+
+// renderIn renders the page body first and only then the layout around it,
+// so a template error is a clean 500 and never half a page with status 200.
+func (s *Server) renderIn(c fiber.Ctx, status int, name, layout string, p *Page) error {
+	s.fillPage(c, p)
+	c.Vary("HX-Request")
+	body, err := s.execute(name, p)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return sendHTML(c, status, body)
+	}
+	p.Content = template.HTML(body)
+	page, err := s.execute(layout, p)
+	if err != nil {
+		return err
+	}
+	return sendHTML(c, status, page)
+}
+
+func (s *Server) execute(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func sendHTML(c fiber.Ctx, status int, body []byte) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(body)
+}
+
+func (s *Server) fillPage(c fiber.Ctx, p *Page) {
+	p.Viewer = viewerOf(c)
+	p.CSRF = csrfToken(c)
+	p.Guild = s.Config.Guild
+	p.Path = c.Path()
+	p.Year = s.Now().In(s.Config.GuildTimezone).Year()
+	p.Nav = publicNav(p.Viewer, p.Path)
+	p.AdminNav = adminNav(p.Path)
+	if p.Flash == nil {
+		p.Flash = flashFromQuery(c)
+	}
+}
+
+// flashFromQuery shows a message a redirect asked for. Only known message
+// codes are shown, so a crafted link cannot put arbitrary text in a trusted
+// banner.
+func flashFromQuery(c fiber.Ctx) *Flash {
+	code := c.Query("flash")
+	if code == "" {
+		return nil
+	}
+	if msg, ok := flashMessages[code]; ok {
+		if strings.HasPrefix(code, "err-") {
+			return &Flash{Error: msg}
+		}
+		return &Flash{Success: msg}
+	}
+	return nil
+}
+
+// flashMessages maps the codes redirects may carry to their text. Areas add
+// their own codes here.
+var flashMessages = map[string]string{
+	"logged-out": "You have been logged out.",
+}
+
+func templateFuncs(a *assetIndex) map[string]any {
+	return map[string]any{
+		"asset": a.URL,
+		"upper": strings.ToUpper,
+		"isoTime": func(t time.Time) string {
+			return t.UTC().Format(time.RFC3339)
+		},
+	}
+}

@@ -1,0 +1,106 @@
+// Package handlers is the HTTP face of the platform: Fiber routes that parse
+// a request, call one domain function and render a page, an htmx fragment or
+// a JSON envelope. Business rules live in the domain packages.
+package handlers
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/template/html/v2"
+	"gorm.io/gorm"
+
+	"patt/assets"
+	"patt/config"
+	"patt/views"
+)
+
+// Server holds what every handler needs.
+type Server struct {
+	DB      *gorm.DB
+	Config  *config.Config
+	Log     *slog.Logger
+	Version string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	assets *assetIndex
+	views  *html.Engine
+}
+
+// New builds the Fiber app with every middleware and route.
+func New(s *Server) (*fiber.App, error) {
+	if s.Now == nil {
+		s.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.Version == "" {
+		s.Version = "dev"
+	}
+	idx, err := newAssetIndex(assets.FS)
+	if err != nil {
+		return nil, fmt.Errorf("index assets: %w", err)
+	}
+	s.assets = idx
+
+	engine, err := s.newViewEngine()
+	if err != nil {
+		return nil, err
+	}
+	s.views = engine
+
+	app := fiber.New(fiber.Config{
+		AppName:      "patt",
+		ErrorHandler: s.handleError,
+		BodyLimit:    10 << 20,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  120 * time.Second,
+		// The app sits behind nginx on loopback; X-Forwarded-For is trusted
+		// only from there (see clientIP).
+		TrustProxy: true,
+		TrustProxyConfig: fiber.TrustProxyConfig{
+			Loopback: true,
+		},
+		ProxyHeader: fiber.HeaderXForwardedFor,
+	})
+
+	app.Use(s.recoverPanics)
+	app.Use(s.logRequests)
+	app.Use(securityHeaders)
+	app.Get("/assets/*", s.serveAsset)
+	app.Use(s.csrfProtect)
+	app.Use(s.authenticate)
+
+	s.routes(app)
+
+	app.Use(s.notFound)
+	return app, nil
+}
+
+// routes registers every page, fragment and API endpoint. Each area adds
+// its own register function here.
+func (s *Server) routes(app *fiber.App) {
+	app.Get("/healthz", s.healthShow)
+	app.Get("/api/health", s.healthShow)
+	app.Get("/", s.homeShow)
+}
+
+func (s *Server) newViewEngine() (*html.Engine, error) {
+	sub, err := fs.Sub(views.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(sub), ".html")
+	engine.AddFuncMap(templateFuncs(s.assets))
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("load templates: %w", err)
+	}
+	return engine, nil
+}

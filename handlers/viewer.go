@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+)
+
+// OfficerLevel is the lowest guild rank level that may use the admin pages.
+const OfficerLevel = 4
+
+// Viewer is the logged-in player looking at a page, or nil for a visitor.
+type Viewer struct {
+	UserID      int
+	PlayerID    int
+	DisplayName string
+	RankName    string
+	RankLevel   int
+}
+
+// IsOfficer reports whether the viewer may use the admin pages.
+func (v *Viewer) IsOfficer() bool { return v != nil && v.RankLevel >= OfficerLevel }
+
+const viewerKey = "patt.viewer"
+
+// viewerOf returns the viewer the authentication middleware resolved.
+func viewerOf(c fiber.Ctx) *Viewer {
+	v, _ := c.Locals(viewerKey).(*Viewer)
+	return v
+}
+
+// NavItem is a link in a navigation bar.
+type NavItem struct {
+	Label, Href   string
+	Active, Muted bool
+}
+
+// publicNav lists the header links a viewer sees (spec: identity §9.2).
+func publicNav(v *Viewer, path string) []NavItem {
+	items := []NavItem{{Label: "Home", Href: "/"}}
+	if v != nil {
+		if v.IsOfficer() {
+			items = append(items, NavItem{Label: "Admin", Href: "/admin/campaigns", Muted: true})
+		}
+		items = append(items, NavItem{Label: "Settings", Href: "/profile"})
+	}
+	markActive(items, path)
+	return items
+}
+
+// adminNav lists the admin sidebar links in the spec's order; areas that
+// have not landed yet are left out rather than linking to a 404.
+func adminNav(path string) []NavItem {
+	items := []NavItem{}
+	for _, a := range adminAreas {
+		items = append(items, NavItem{Label: a.Label, Href: a.Href})
+	}
+	markActive(items, path)
+	return items
+}
+
+// adminAreas are the admin sidebar links in the spec's order. Each admin
+// area adds its link here when it lands.
+var adminAreas = []NavItem{}
+
+func markActive(items []NavItem, path string) {
+	for i := range items {
+		h := items[i].Href
+		items[i].Active = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+	}
+}

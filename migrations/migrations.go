@@ -1,0 +1,152 @@
+// Package migrations owns the database schema's history: numbered gormigrate
+// steps that create the common, guild_identity and patt tables and seed the
+// reference data, on Postgres and SQLite alike.
+//
+// Steps are frozen: once released, a step's SQL never changes; a schema
+// change is a new numbered file appended to steps. DDL is written once, in
+// Postgres syntax, and translated for SQLite by render (see ddl.go).
+package migrations
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+
+	"patt/models"
+)
+
+// steps is the schema history, oldest first.
+var steps = []*gormigrate.Migration{
+	step0001Schemas,
+	step0002CommonAccounts,
+	step0003IdentityReference,
+	step0004IdentityMembers,
+	step0005CommonInvitesAndBot,
+	step0006PattVoting,
+	step0007PattMito,
+	step0008PattScheduling,
+	step0009ReferenceData,
+}
+
+// historyTable records which steps ran (gormigrate's bookkeeping). It sits
+// outside the three schemas: on Postgres in the connection's default schema.
+const historyTable = "migrations"
+
+// lockKey is the Postgres advisory lock that keeps two app instances from
+// migrating at the same moment.
+const lockKey = 0x7A77_0001
+
+// ErrNoneApplied is returned by Down when there is nothing to roll back.
+var ErrNoneApplied = errors.New("no migration has been applied")
+
+// StepStatus says whether one step has run on a database.
+type StepStatus struct {
+	ID      string
+	Applied bool
+}
+
+// IDs lists every step, oldest first.
+func IDs() []string {
+	ids := make([]string, len(steps))
+	for i, s := range steps {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// Migrate applies every step that has not run yet, all in one transaction:
+// either the database reaches the latest schema or it is left untouched.
+// Running it again is a no-op.
+func Migrate(db *gorm.DB) error {
+	return withLock(db, func() error {
+		err := migrator(db).Migrate()
+		if errors.Is(err, gormigrate.ErrUnknownPastMigration) {
+			return fmt.Errorf("migrate: the database has steps this build does not know (was it migrated by a newer version?): %w", err)
+		}
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		return nil
+	})
+}
+
+// Status lists every step and whether it has run, oldest first.
+func Status(db *gorm.DB) ([]StepStatus, error) {
+	applied := map[string]bool{}
+	if db.Migrator().HasTable(historyTable) {
+		var ids []string
+		if err := db.Table(historyTable).Pluck("id", &ids).Error; err != nil {
+			return nil, fmt.Errorf("read migration history: %w", err)
+		}
+		for _, id := range ids {
+			applied[id] = true
+		}
+	}
+	out := make([]StepStatus, len(steps))
+	for i, s := range steps {
+		out[i] = StepStatus{ID: s.ID, Applied: applied[s.ID]}
+	}
+	return out, nil
+}
+
+// Down rolls back the most recently applied step, in one transaction. It
+// returns ErrNoneApplied when no step has run.
+func Down(db *gorm.DB) error {
+	return withLock(db, func() error {
+		if !db.Migrator().HasTable(historyTable) {
+			return ErrNoneApplied
+		}
+		err := migrator(db).RollbackLast()
+		if errors.Is(err, gormigrate.ErrNoRunMigration) {
+			return ErrNoneApplied
+		}
+		if err != nil {
+			return fmt.Errorf("roll back: %w", err)
+		}
+		return nil
+	})
+}
+
+// RollbackAll rolls back every applied step, newest first, leaving only the
+// (empty) history table.
+func RollbackAll(db *gorm.DB) error {
+	for {
+		err := Down(db)
+		if errors.Is(err, ErrNoneApplied) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func migrator(db *gorm.DB) *gormigrate.Gormigrate {
+	// gormigrate fills defaults into the options it is given, so each run
+	// gets its own copy.
+	return gormigrate.New(db, &gormigrate.Options{
+		TableName:                 historyTable,
+		IDColumnName:              "id",
+		IDColumnSize:              255,
+		UseTransaction:            true,
+		ValidateUnknownMigrations: true,
+	}, steps)
+}
+
+// withLock runs fn while holding the migration advisory lock on Postgres.
+// The lock lives on its own pinned connection; gormigrate's transaction uses
+// another one. SQLite needs nothing: its writers already queue.
+func withLock(db *gorm.DB, fn func() error) error {
+	if models.DialectOf(db) != models.Postgres {
+		return fn()
+	}
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", lockKey).Error; err != nil {
+			return fmt.Errorf("take migration lock: %w", err)
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", lockKey)
+		return fn()
+	})
+}

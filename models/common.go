@@ -1,0 +1,89 @@
+package models
+
+import (
+	"time"
+
+	"gorm.io/gorm/schema"
+)
+
+// Tables of the common schema: infrastructure shared by every guild site.
+
+// GuildRank is one of the five guild ranks; Level orders them (higher = more
+// access) and WowRankIndex translates an in-game rank index into it.
+type GuildRank struct {
+	ID               int `gorm:"primaryKey"`
+	Name             string
+	Level            int
+	DiscordRoleID    *string
+	Description      *string
+	SchedulingWeight int
+	WowRankIndex     *int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (GuildRank) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "guild_ranks")
+}
+
+// User is a website login account; guild data lives on the Player that
+// points at it. Email holds the lowercased, trimmed Discord username used to
+// log in. TokenVersion is part of every session token: bumping it (password
+// change, deactivation, log out everywhere) revokes all sessions.
+type User struct {
+	ID           int `gorm:"primaryKey"`
+	Email        *string
+	Phone        *string
+	PasswordHash string
+	IsActive     bool
+	TokenVersion int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (User) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "users")
+}
+
+// DiscordConfig is the bot's single settings row (read the first row). All
+// DM switches default to off: a fresh deployment never DMs anyone.
+type DiscordConfig struct {
+	ID                           int `gorm:"primaryKey"`
+	GuildDiscordID               string
+	RoleSyncIntervalHours        int `gorm:"default:24"`
+	DefaultAnnouncementChannelID *string
+	LastRoleSyncAt               *time.Time
+	BotDMEnabled                 bool
+	FeatureInviteDM              bool
+	FeatureOnboardingDM          bool
+	RaidHelperAPIKey             *string
+	RaidHelperServerID           *string
+	RaidCreatorDiscordID         *string
+	RaidChannelID                *string
+	RaidVoiceChannelID           *string
+	RaidDefaultTemplateID        string `gorm:"default:wowretail2"`
+	CreatedAt                    time.Time
+	UpdatedAt                    time.Time
+}
+
+func (DiscordConfig) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "discord_config")
+}
+
+// InviteCode lets the player it names register a website account.
+// GeneratedBy is "manual" or "auto_onboarding".
+type InviteCode struct {
+	ID                  int `gorm:"primaryKey"`
+	Code                string
+	PlayerID            *int
+	CreatedByPlayerID   *int
+	UsedAt              *time.Time
+	ExpiresAt           *time.Time
+	GeneratedBy         string `gorm:"default:manual"`
+	OnboardingSessionID *int
+	CreatedAt           time.Time
+}
+
+func (InviteCode) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "invite_codes")
+}

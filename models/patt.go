@@ -1,0 +1,221 @@
+package models
+
+import (
+	"time"
+
+	"gorm.io/datatypes"
+	"gorm.io/gorm/schema"
+)
+
+// Tables of the patt schema: this guild's features (voting, Mito's corner,
+// scheduling, raids).
+
+// Campaign is a vote. Type selects the count (ranked_choice, borda,
+// approval, irv); MinRankToVote and MinRankToView are rank levels.
+type Campaign struct {
+	ID                   int `gorm:"primaryKey"`
+	Title                string
+	Description          *string
+	Type                 string `gorm:"default:ranked_choice"`
+	PicksPerVoter        int    `gorm:"default:3"`
+	MinRankToVote        int
+	MinRankToView        *int
+	StartAt              time.Time
+	DurationHours        int
+	Status               string `gorm:"default:draft"`
+	EarlyCloseIfAllVoted bool
+	DiscordChannelID     *string
+	AgentEnabled         bool
+	AgentChattiness      string `gorm:"default:normal"`
+	CreatedByPlayerID    *int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+
+	Entries []CampaignEntry `gorm:"foreignKey:CampaignID;references:ID"`
+}
+
+func (Campaign) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "campaigns")
+}
+
+// CampaignEntry is one choice on a campaign's ballot.
+type CampaignEntry struct {
+	ID          int `gorm:"primaryKey"`
+	CampaignID  *int
+	Name        string
+	Description *string
+	ImageURL    *string
+	SortOrder   int
+	PlayerID    *int
+	CreatedAt   time.Time
+}
+
+func (CampaignEntry) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "campaign_entries")
+}
+
+// Vote is one line of a player's ballot: the entry they put at Rank. A
+// player's ballot in a campaign is all their Vote rows.
+type Vote struct {
+	ID         int `gorm:"primaryKey"`
+	CampaignID *int
+	PlayerID   int
+	EntryID    *int
+	Rank       int
+	VotedAt    time.Time `gorm:"autoCreateTime"`
+}
+
+func (Vote) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "votes")
+}
+
+// CampaignResult is an entry's final count, written when a campaign closes.
+type CampaignResult struct {
+	ID               int `gorm:"primaryKey"`
+	CampaignID       *int
+	EntryID          *int
+	FirstPlaceCount  int
+	SecondPlaceCount int
+	ThirdPlaceCount  int
+	WeightedScore    int
+	FinalRank        *int
+	CalculatedAt     time.Time `gorm:"autoCreateTime"`
+}
+
+func (CampaignResult) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "campaign_results")
+}
+
+// ContestAgentLog is one post (or attempted post) of the contest agent.
+// DiscordMessageID is nil when the post failed.
+type ContestAgentLog struct {
+	ID               int `gorm:"primaryKey"`
+	CampaignID       *int
+	EventType        string
+	Message          string
+	DiscordMessageID *string
+	PostedAt         time.Time `gorm:"autoCreateTime"`
+}
+
+func (ContestAgentLog) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "contest_agent_log")
+}
+
+// MitoQuote is a quote for Mito's corner.
+type MitoQuote struct {
+	ID        int `gorm:"primaryKey"`
+	Quote     string
+	CreatedAt time.Time
+}
+
+func (MitoQuote) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "mito_quotes")
+}
+
+// MitoTitle is a title for Mito's corner.
+type MitoTitle struct {
+	ID        int `gorm:"primaryKey"`
+	Title     string
+	CreatedAt time.Time
+}
+
+func (MitoTitle) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "mito_titles")
+}
+
+// AvailabilityWindow (patt.player_availability) is when a player can raid on
+// one weekday: from EarliestStart, on the player's own clock
+// (players.timezone), for AvailableHours (0 < hours ≤ 16, one decimal).
+// DayOfWeek is 0 = Monday … 6 = Sunday. No row means not available that day.
+type AvailabilityWindow struct {
+	ID             int `gorm:"primaryKey"`
+	PlayerID       int
+	DayOfWeek      int
+	EarliestStart  TimeOfDay
+	AvailableHours float64
+	UpdatedAt      time.Time
+}
+
+func (AvailabilityWindow) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "player_availability")
+}
+
+// RaidSeason starts on StartDate and lasts until the next active season
+// starts; the current season is the latest active one already started.
+type RaidSeason struct {
+	ID        int `gorm:"primaryKey"`
+	Name      string
+	StartDate Date
+	IsActive  bool
+	CreatedAt time.Time
+}
+
+func (RaidSeason) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "raid_seasons")
+}
+
+// RaidEvent is one scheduled raid night. EventDate is the day in the
+// guild's display zone; the start and end instants are UTC.
+// RecurringEventID is nil for one-offs; RaidHelperPayload keeps the request
+// sent to Raid-Helper, for debugging.
+type RaidEvent struct {
+	ID                int `gorm:"primaryKey"`
+	SeasonID          *int
+	Title             string
+	EventDate         Date
+	StartTimeUTC      time.Time
+	EndTimeUTC        time.Time
+	RaidHelperEventID *string
+	DiscordChannelID  *string
+	LogURL            *string
+	Notes             *string
+	CreatedByPlayerID *int
+	RecurringEventID  *int
+	AutoBooked        bool
+	RaidHelperPayload datatypes.JSON
+	CreatedAt         time.Time
+}
+
+func (RaidEvent) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "raid_events")
+}
+
+// RaidAttendance is one player's sign-up and attendance for one event.
+// Source is manual, raid_helper, warcraft_logs or auto.
+type RaidAttendance struct {
+	ID           int `gorm:"primaryKey"`
+	EventID      int
+	PlayerID     int
+	SignedUp     bool
+	Attended     bool
+	CharacterID  *int
+	NotedAbsence bool
+	Source       string `gorm:"default:manual"`
+	CreatedAt    time.Time
+}
+
+func (RaidAttendance) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "raid_attendance")
+}
+
+// RecurringEvent is a weekly raid night: DayOfWeek (0 = Monday) and
+// DefaultStartTime on the guild's display clock. At most one active
+// recurring event exists per weekday.
+type RecurringEvent struct {
+	ID                     int `gorm:"primaryKey"`
+	Label                  string
+	EventType              string `gorm:"default:raid"`
+	DayOfWeek              int
+	DefaultStartTime       TimeOfDay
+	DefaultDurationMinutes int `gorm:"default:120"`
+	DiscordChannelID       *string
+	RaidHelperTemplateID   string `gorm:"default:wowretail2"`
+	IsActive               bool
+	DisplayOnPublic        bool
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+}
+
+func (RecurringEvent) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "recurring_events")
+}
