@@ -136,8 +136,9 @@ func migrator(db *gorm.DB) *gormigrate.Gormigrate {
 }
 
 // withLock runs fn while holding the migration advisory lock on Postgres.
-// The lock lives on its own pinned connection; gormigrate's transaction uses
-// another one. SQLite needs nothing: its writers already queue.
+// The lock lives on its own pinned connection and gormigrate's transaction
+// uses another, so the pool must allow two connections. SQLite needs
+// nothing: its writers already queue (BEGIN IMMEDIATE, busy_timeout).
 func withLock(db *gorm.DB, fn func() error) error {
 	if models.DialectOf(db) != models.Postgres {
 		return fn()

@@ -27,12 +27,15 @@
   const SHELL_COLLAPSED = 'admin-shell--collapsed';
   const ROOT_COLLAPSED = 'sidenav-collapsed';
 
+  // true / false when the user has chosen, null when not (or storage is disabled):
+  // then the markup's own state (.admin-shell--collapsed or not) stands.
   function readCollapsed() {
     try {
       const v = window.localStorage.getItem(SIDENAV_KEY);
+      if (v === null) return null;
       return v === 'true' || v === '1';
     } catch (e) {
-      return false; // storage disabled (privacy mode): always start expanded
+      return null;
     }
   }
 
@@ -54,7 +57,7 @@
     });
   }
 
-  if (readCollapsed()) {
+  if (readCollapsed() === true) {
     root.classList.add(ROOT_COLLAPSED);
   }
 
@@ -325,7 +328,12 @@
   }
 
   function init() {
-    applyCollapsed(readCollapsed());
+    const stored = readCollapsed();
+    if (stored !== null) {
+      applyCollapsed(stored);
+    } else if (document.querySelector('.admin-shell')) {
+      applyCollapsed(document.querySelector('.admin-shell').classList.contains(SHELL_COLLAPSED));
+    }
     enhance(document);
   }
 

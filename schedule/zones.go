@@ -1,0 +1,114 @@
+package schedule
+
+import (
+	"fmt"
+	"time"
+
+	"patt/models"
+)
+
+// PlayerZones are the time zones a player may pick for their availability
+// (spec scheduling §2.3), in the order the select lists them.
+var PlayerZones = []string{
+	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+	"America/Phoenix", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
+	"America/Vancouver", "America/Halifax", "Europe/London", "Europe/Paris",
+	"Europe/Berlin", "Europe/Stockholm", "Europe/Helsinki", "Australia/Sydney",
+	"Australia/Melbourne", "Pacific/Auckland",
+}
+
+// DefaultPlayerZone is a player's zone until they pick one.
+const DefaultPlayerZone = "America/Chicago"
+
+// IsPlayerZone reports whether name is one of PlayerZones.
+func IsPlayerZone(name string) bool {
+	for _, z := range PlayerZones {
+		if z == name {
+			return true
+		}
+	}
+	return false
+}
+
+// LoadZone loads an IANA zone; an unknown name falls back to the default
+// player zone so one bad stored value cannot break a whole dashboard.
+func LoadZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	loc, err := time.LoadLocation(DefaultPlayerZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// WallClock is the instant at which the clock in loc reads t on day d,
+// resolving DST the way spec §3.2 requires:
+//   - a reading that does not exist (spring-forward gap) is read with the
+//     offset in force before the change, so it lands later on the wall
+//     clock (New York 2025-03-09 02:30 → 07:30 UTC = 03:30 EDT). Go's
+//     time.Date would give 01:30 EST instead.
+//   - a reading that happens twice (fall-back overlap) is the first one,
+//     which is what time.Date already returns.
+func WallClock(d models.Date, t models.TimeOfDay, loc *time.Location) time.Time {
+	got := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, 0, loc)
+	if got.Hour() == t.Hour && got.Minute() == t.Minute && got.Second() == t.Second && models.DateOf(got) == d {
+		return got
+	}
+	// In a gap: find the transition next to got and read the clock with the
+	// offset of the instant just before it.
+	naive := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, 0, time.UTC)
+	start, end := got.ZoneBounds()
+	for _, tr := range []time.Time{end, start} {
+		if tr.IsZero() {
+			continue
+		}
+		_, before := tr.Add(-time.Second).In(loc).Zone()
+		_, after := tr.In(loc).Zone()
+		if after <= before {
+			continue // a fall-back, not a gap
+		}
+		gapStart := tr.Add(time.Duration(before) * time.Second).UTC() // wall clock where the gap opens, as naive UTC
+		gapEnd := tr.Add(time.Duration(after) * time.Second).UTC()
+		gs := time.Date(gapStart.Year(), gapStart.Month(), gapStart.Day(), gapStart.Hour(), gapStart.Minute(), gapStart.Second(), 0, time.UTC)
+		ge := time.Date(gapEnd.Year(), gapEnd.Month(), gapEnd.Day(), gapEnd.Hour(), gapEnd.Minute(), gapEnd.Second(), 0, time.UTC)
+		if !naive.Before(gs) && naive.Before(ge) {
+			return naive.Add(-time.Duration(before) * time.Second).In(loc)
+		}
+	}
+	return got
+}
+
+// WeekStart is the Monday of the ISO week that contains now in zone.
+func WeekStart(now time.Time, zone *time.Location) models.Date {
+	today := models.DateOf(now.In(zone))
+	return today.AddDays(-today.DayOfWeek())
+}
+
+// Today is the calendar day in the guild's zone: seasons and "next raid"
+// follow the guild's clock, not UTC's.
+func Today(now time.Time, zone *time.Location) models.Date {
+	return models.DateOf(now.In(zone))
+}
+
+// ZoneAbbrev is the zone's abbreviation in force at instant at ("EST" or
+// "EDT"), or the numeric offset when the database has no letters for it.
+func ZoneAbbrev(at time.Time, zone *time.Location) string {
+	name, _ := at.In(zone).Zone()
+	return name
+}
+
+// ParseClock reads a strict "H:MM"/"HH:MM" (seconds allowed) wall-clock time.
+func ParseClock(s string) (models.TimeOfDay, error) {
+	t, err := models.ParseTimeOfDay(s)
+	if err != nil || !t.Valid() {
+		return models.TimeOfDay{}, fmt.Errorf("invalid time %q: want HH:MM", s)
+	}
+	return t, nil
+}
+
+// HHMM renders a wall-clock time as "21:00".
+func HHMM(t models.TimeOfDay) string {
+	return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute)
+}
