@@ -5,6 +5,9 @@
 //	patt migrate [up]         apply pending database migrations
 //	patt migrate status       list migrations and whether each is applied
 //	patt migrate down         roll back the most recent migration
+//	patt invite --player NAME [--rank RANK]
+//	                          create an invite code (and the player if new)
+//	patt demo [--force]       fill an empty database with a demo guild
 //	patt version              print the version
 package main
 
@@ -28,6 +31,7 @@ import (
 	"patt/handlers"
 	"patt/migrations"
 	"patt/models"
+	"patt/voting"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -73,6 +77,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return serve(cfg, log)
 	case "migrate":
 		return migrate(cfg, args, stdout)
+	case "invite":
+		return inviteCommand(cfg, args, stdout)
+	case "demo":
+		return demoCommand(cfg, args, stdout)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usageText)}
 	}
@@ -83,6 +91,9 @@ const usageText = `usage: patt [command]
   migrate [up]      apply pending migrations
   migrate status    list migrations
   migrate down      roll back the most recent migration
+  invite --player NAME [--rank RANK]
+                    create an invite code for a player (created if new)
+  demo [--force]    fill an empty database with a demo guild
   version           print the version
 `
 
@@ -156,6 +167,9 @@ func serve(cfg *config.Config, log *slog.Logger) error {
 	if err := migrations.Migrate(db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := offerFirstInvite(db, cfg, log, time.Now().UTC()); err != nil {
+		return fmt.Errorf("first invite: %w", err)
+	}
 	app, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version})
 	if err != nil {
 		return err
@@ -163,6 +177,11 @@ func serve(cfg *config.Config, log *slog.Logger) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// Opens and closes campaigns on time and queues the contest agent's
+	// posts; safe with several instances (advisory lock).
+	go voting.RunChecker(ctx, db, func() time.Time { return time.Now().UTC() }, time.Minute, log,
+		&voting.Agent{BaseURL: cfg.BaseURL, Log: log})
 
 	errc := make(chan error, 1)
 	go func() {

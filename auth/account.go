@@ -83,6 +83,16 @@ func Register(db *gorm.DB, code, discordUsername, password string, now time.Time
 		if err != nil {
 			return err
 		}
+		// Claim the code first: the conditional update locks its row, so a
+		// second request with the same code waits here and then finds it
+		// used. Any later refusal rolls the claim back.
+		claim := tx.Model(&models.InviteCode{}).Where("id = ? AND used_at IS NULL", inv.ID).Update("used_at", now)
+		if claim.Error != nil {
+			return claim.Error
+		}
+		if claim.RowsAffected != 1 {
+			return ErrInviteUsed
+		}
 		if inv.PlayerID == nil {
 			return ErrInviteNoPlayer
 		}
@@ -104,13 +114,6 @@ func Register(db *gorm.DB, code, discordUsername, password string, now time.Time
 			return ErrUsernameTaken
 		}
 
-		claim := tx.Model(&models.InviteCode{}).Where("id = ? AND used_at IS NULL", inv.ID).Update("used_at", now)
-		if claim.Error != nil {
-			return claim.Error
-		}
-		if claim.RowsAffected != 1 {
-			return ErrInviteUsed
-		}
 		user := models.User{Email: &username, PasswordHash: hash, IsActive: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&user).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -50,7 +50,7 @@ func CreateInvite(db *gorm.DB, playerID int, createdByPlayerID *int, now time.Ti
 		}
 		for attempt := 1; ; attempt++ {
 			inv = models.InviteCode{
-				Code:              NewInviteCode(),
+				Code:              newInviteCode(),
 				PlayerID:          &playerID,
 				CreatedByPlayerID: createdByPlayerID,
 				ExpiresAt:         &expires,
@@ -154,3 +154,6 @@ func OpenInvite(db *gorm.DB, playerID int, now time.Time) (*models.InviteCode, e
 	}
 	return &inv, nil
 }
+
+// newInviteCode is NewInviteCode; tests replace it to force a collision.
+var newInviteCode = NewInviteCode

@@ -45,6 +45,12 @@ func New(t *testing.T) context.Context {
 	if bin == "" {
 		t.Fatal("PATT_E2E=1 but no chromium found; install Debian's chromium or set PATT_CHROMIUM")
 	}
+	// Chromium may still be writing its profile while it exits, which makes
+	// t.TempDir's strict cleanup fail; this directory is removed best-effort.
+	profile, err := os.MkdirTemp("", "patt-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -52,7 +58,7 @@ func New(t *testing.T) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -67,6 +73,7 @@ func New(t *testing.T) context.Context {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
+		_ = os.RemoveAll(profile)
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)

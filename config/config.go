@@ -133,6 +133,13 @@ func Load(getenv func(string) string) (*Config, error) {
 			Values:        defaultValues,
 		},
 	}
+	if raw := get("PATT_GUILD_VALUES", ""); raw != "" {
+		values, err := parseGuildValues(raw)
+		if err != nil {
+			return nil, &Error{"PATT_GUILD_VALUES", raw, err.Error()}
+		}
+		c.Guild.Values = values
+	}
 
 	if c.Env != Development && c.Env != Production {
 		return nil, &Error{"PATT_ENV", string(c.Env), "want development or production"}
@@ -207,6 +214,27 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.JWTSecret = secret
 	}
 	return c, nil
+}
+
+// parseGuildValues reads the landing page's value tiles from
+// PATT_GUILD_VALUES: tiles separated by ";", each "icon|name|text", e.g.
+// "🏠|Real-Life First|Family comes first;🤝|Inclusive|Everyone is welcome".
+func parseGuildValues(raw string) ([]GuildValue, error) {
+	var out []GuildValue
+	for _, tile := range strings.Split(raw, ";") {
+		if strings.TrimSpace(tile) == "" {
+			continue
+		}
+		parts := strings.Split(tile, "|")
+		if len(parts) != 3 || strings.TrimSpace(parts[1]) == "" {
+			return nil, errors.New(`want tiles "icon|name|text" separated by ";"`)
+		}
+		out = append(out, GuildValue{Icon: strings.TrimSpace(parts[0]), Name: strings.TrimSpace(parts[1]), Text: strings.TrimSpace(parts[2])})
+	}
+	if len(out) == 0 {
+		return nil, errors.New(`want at least one tile "icon|name|text"`)
+	}
+	return out, nil
 }
 
 func checkAddr(addr string) error {

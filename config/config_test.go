@@ -81,3 +81,19 @@ func TestPostgresURLAndGuildOverrides(t *testing.T) {
 	require.True(t, c.Production())
 	require.Empty(t, c.JWTSecretFile)
 }
+
+func TestGuildValuesFromEnvironment(t *testing.T) {
+	env := map[string]string{"PATT_DATA_DIR": t.TempDir(), "PATT_GUILD_VALUES": "🍺|Fun|We laugh; 🛡️ | Safety | No toxicity "}
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []GuildValue{{"🍺", "Fun", "We laugh"}, {"🛡️", "Safety", "No toxicity"}}
+	if len(c.Guild.Values) != 2 || c.Guild.Values[0] != want[0] || c.Guild.Values[1] != want[1] {
+		t.Fatalf("values = %#v", c.Guild.Values)
+	}
+	env["PATT_GUILD_VALUES"] = "just text"
+	if _, err := Load(func(k string) string { return env[k] }); err == nil {
+		t.Fatal("a malformed PATT_GUILD_VALUES is refused")
+	}
+}

@@ -1,6 +1,10 @@
 package handlers
 
 import (
+	"fmt"
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v3"
 
 	"patt/config"
@@ -16,10 +20,13 @@ type homePage struct {
 	ActiveVotes   []voteCard
 	RecentResults []voteCard
 	Recruiting    []identity.RoleNeed
-	Schedule      []schedule.RaidNight
-	Officers      []officerCard
-	Quote         string
-	MitoTitle     string
+	Schedule      []homeRaidNight
+	// ViewerZone is the viewer's own zone abbreviation when it differs from
+	// the guild's; the schedule then shows both clocks.
+	ViewerZone string
+	Officers   []officerCard
+	Quote      string
+	MitoTitle  string
 }
 
 type voteCard struct {
@@ -37,11 +44,89 @@ type officerCard struct {
 	RankLabel string
 }
 
-// homeShow renders GET /. Each section loads on its own: a failing query is
-// logged and its section shows its empty state, the page still renders.
+// homeRaidNight is a raid night on the guild's clock and, for a logged-in
+// viewer in another zone, on theirs.
+type homeRaidNight struct {
+	schedule.RaidNight
+	LocalDay, LocalTime string
+}
+
+// homeCampaigns fills the landing page's "Active Votes" and "Recent
+// Results" for a viewer of the given rank level (0 = visitor): live
+// campaigns the viewer may see, and the latest closed ones, newest first.
+// The voting area sets it; until then both sections stay empty.
+var homeCampaigns func(s *Server, rankLevel int, now time.Time) (active, recent []voteCard, err error)
+
+// homeCacheTTL bounds how stale the time-dependent bits of a cached landing
+// page get: the countdown's server-side text, the quote of the day at
+// midnight, the EST/EDT of the next raid night.
+const homeCacheTTL = 15 * time.Second
+
+// homeShow renders GET /. The body is rendered once per write for each kind
+// of viewer (visitor, or rank level + time zone) and served from memory;
+// the layout with the viewer's name and CSRF token is rendered per request.
 func (s *Server) homeShow(c fiber.Ctx) error {
+	v := viewerOf(c)
+	rank, zone := 0, s.Config.GuildTimezone
+	if v != nil {
+		rank = v.RankLevel
+		if z, err := s.viewerZone(c, v); err != nil {
+			s.Log.Error("landing: viewer zone", "err", err)
+		} else {
+			zone = z
+		}
+	}
+	key := "home|visitor"
+	if v != nil {
+		key = "home|" + strconv.Itoa(rank) + "|" + zone.String()
+	}
+	// The body is shared by every viewer with this key, so it sees only
+	// whether someone is logged in and their rank — no name, no token.
+	var shared *Viewer
+	if v != nil {
+		shared = &Viewer{RankLevel: v.RankLevel, RankName: v.RankName}
+	}
+	body, err := cached(c.Context(), s.pages, key, homeCacheTTL, func() ([]byte, error) {
+		home := s.homeData(rank, zone)
+		return s.execute("pages/home/index", &Page{Guild: s.Config.Guild, Viewer: shared, Data: home})
+	})
+	if err != nil {
+		return err
+	}
+	return s.renderBody(c, fiber.StatusOK, layoutPublic, &Page{}, body)
+}
+
+// viewerZone is the logged-in player's own time zone (players.timezone).
+func (s *Server) viewerZone(c fiber.Ctx, v *Viewer) (*time.Location, error) {
+	id := v.PlayerID
+	name, err := cached(c.Context(), s.pages, "data|tz|"+strconv.Itoa(id), 0, func() (string, error) {
+		var p models.Player
+		if err := s.DB.Select("timezone").Take(&p, id).Error; err != nil {
+			return "", fmt.Errorf("player %d zone: %w", id, err)
+		}
+		return p.Timezone, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return time.LoadLocation(name)
+}
+
+// homeData loads every section on its own: a failing query is logged and
+// its section shows its empty state, the page still renders.
+func (s *Server) homeData(rank int, zone *time.Location) *homePage {
 	now := s.Now()
+	guildZone := s.Config.GuildTimezone
 	home := &homePage{Values: s.Config.Guild.Values}
+
+	if homeCampaigns != nil {
+		active, recent, err := homeCampaigns(s, rank, now)
+		if err != nil {
+			s.Log.Error("landing: campaigns", "err", err)
+		} else {
+			home.ActiveVotes, home.RecentResults = active, recent
+		}
+	}
 
 	if counts, err := identity.RoleCounts(s.DB); err != nil {
 		s.Log.Error("landing: recruiting", "err", err)
@@ -49,11 +134,18 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 		home.Recruiting = identity.RecruitingNeeds(counts)
 	}
 
-	showZone := s.Config.GuildTimezone
-	if nights, err := schedule.PublicRaidNights(s.DB, s.Config.GuildTimezone, showZone, now); err != nil {
+	if nights, err := schedule.PublicRaidNights(s.DB, guildZone, guildZone, now); err != nil {
 		s.Log.Error("landing: schedule", "err", err)
 	} else {
-		home.Schedule = nights
+		showLocal := zone.String() != guildZone.String()
+		for _, n := range nights {
+			hn := homeRaidNight{RaidNight: n}
+			if local := n.Start.In(zone); showLocal {
+				hn.LocalDay, hn.LocalTime = local.Weekday().String(), local.Format("03:04 PM MST")
+				home.ViewerZone = local.Format("MST")
+			}
+			home.Schedule = append(home.Schedule, hn)
+		}
 	}
 
 	if officers, err := identity.Officers(s.DB); err != nil {
@@ -68,12 +160,11 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 		}
 	}
 
-	today := models.DateOf(now.In(s.Config.GuildTimezone))
+	today := models.DateOf(now.In(guildZone))
 	quote, title, err := mito.QuoteOfTheDay(s.DB, today)
 	if err != nil {
 		s.Log.Error("landing: mito", "err", err)
 	}
 	home.Quote, home.MitoTitle = quote, title
-
-	return s.render(c, fiber.StatusOK, "pages/home/index", &Page{Data: home})
+	return home
 }

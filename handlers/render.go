@@ -111,6 +111,7 @@ func (s *Server) fillPage(c fiber.Ctx, p *Page) {
 	p.Path = c.Path()
 	p.Year = s.Now().In(s.Config.GuildTimezone).Year()
 	p.Nav = publicNav(p.Viewer, p.Path)
+	p.Nav = s.withVoteNav(p.Viewer, p.Nav, p.Path)
 	p.AdminNav = adminNav(p.Path)
 	if p.Flash == nil {
 		p.Flash = flashFromQuery(c)
@@ -138,6 +139,16 @@ func flashFromQuery(c fiber.Ctx) *Flash {
 // their own codes here.
 var flashMessages = map[string]string{
 	"logged-out": "You have been logged out.",
+	// accounts and /profile (auth_routes.go)
+	"profile-saved":    "Identity settings saved",
+	"characters-saved": "Character settings saved",
+	"password-changed": "Password updated successfully",
+
+	// raid scheduling (availability_routes.go)
+	"availability-saved":   "Availability saved",
+	"calendar-regenerated": "New calendar address made; the old one no longer works",
+	"event-day-saved":      "Raid night saved",
+	"raid-event-saved":     "Raid event saved",
 }
 
 func templateFuncs(a *assetIndex) map[string]any {

@@ -29,7 +29,9 @@ type Server struct {
 	Now func() time.Time
 
 	assets *assetIndex
-	views  *html.Engine
+	// pages keeps the public pages in memory between writes (page_cache.go).
+	pages *pageCache
+	views *html.Engine
 }
 
 // New builds the Fiber app with every middleware and route.
@@ -90,6 +92,13 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthShow)
 	app.Get("/api/health", s.healthShow)
 	app.Get("/", s.homeShow)
+	s.registerRosterRoutes(app)
+	s.registerMitoRoutes(app)
+	s.registerGuildAPIRoutes(app)
+	s.registerAuthRoutes(app)
+	s.registerVotingRoutes(app)
+	s.registerIdentityAdminRoutes(app)
+	s.registerScheduleRoutes(app)
 }
 
 func (s *Server) newViewEngine() (*html.Engine, error) {

@@ -37,11 +37,12 @@ type NavItem struct {
 
 // publicNav lists the header links a viewer sees (spec: identity §9.2).
 func publicNav(v *Viewer, path string) []NavItem {
-	items := []NavItem{{Label: "Home", Href: "/"}}
+	items := []NavItem{{Label: "Home", Href: "/"}, {Label: "Roster", Href: "/roster"}}
 	if v != nil {
 		if v.IsOfficer() {
 			items = append(items, NavItem{Label: "Admin", Href: "/admin/campaigns", Muted: true})
 		}
+		items = append(items, NavItem{Label: "Availability", Href: "/availability"})
 		items = append(items, NavItem{Label: "Settings", Href: "/profile"})
 	}
 	markActive(items, path)
@@ -61,7 +62,13 @@ func adminNav(path string) []NavItem {
 
 // adminAreas are the admin sidebar links in the spec's order. Each admin
 // area adds its link here when it lands.
-var adminAreas = []NavItem{}
+var adminAreas = []NavItem{
+	{Label: "Campaigns", Href: "/admin/campaigns"},
+	{Label: "Player Manager", Href: "/admin/players"},
+	{Label: "Availability", Href: "/admin/availability"},
+	{Label: "Raid Events", Href: "/admin/raid-events"},
+	{Label: "Reference Tables", Href: "/admin/reference-tables"},
+}
 
 func markActive(items []NavItem, path string) {
 	for i := range items {

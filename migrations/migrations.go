@@ -28,6 +28,9 @@ var steps = []*gormigrate.Migration{
 	step0007PattMito,
 	step0008PattScheduling,
 	step0009ReferenceData,
+	step0030VotingBallots,
+	step0040ContentVersion,
+	step0050PattCalendarTokens,
 }
 
 // historyTable records which steps ran (gormigrate's bookkeeping). It sits
@@ -104,6 +107,17 @@ func Down(db *gorm.DB) error {
 		}
 		if err != nil {
 			return fmt.Errorf("roll back: %w", err)
+		}
+		return nil
+	})
+}
+
+// RollbackTo rolls back every applied step newer than id, newest first,
+// leaving id itself applied.
+func RollbackTo(db *gorm.DB, id string) error {
+	return withLock(db, func() error {
+		if err := migrator(db).RollbackTo(id); err != nil {
+			return fmt.Errorf("roll back to %s: %w", id, err)
 		}
 		return nil
 	})

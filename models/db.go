@@ -119,6 +119,8 @@ func Open(dsn string, log logger.Interface) (*gorm.DB, error) {
 		// One writer at a time is SQLite's model; a small pool of readers is
 		// fine with WAL. busy_timeout makes writers queue instead of failing.
 		sqlDB.SetMaxOpenConns(8)
+		db.ConnPool = &utcPool{db: sqlDB}
+		db.Statement.ConnPool = db.ConnPool
 	} else {
 		sqlDB.SetMaxOpenConns(25)
 		sqlDB.SetMaxIdleConns(25)

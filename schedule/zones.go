@@ -44,40 +44,41 @@ func LoadZone(name string) *time.Location {
 }
 
 // WallClock is the instant at which the clock in loc reads t on day d,
-// resolving DST the way spec §3.2 requires:
+// resolving DST the way spec §3.2 requires (Go's time.Date guarantees
+// neither):
 //   - a reading that does not exist (spring-forward gap) is read with the
 //     offset in force before the change, so it lands later on the wall
-//     clock (New York 2025-03-09 02:30 → 07:30 UTC = 03:30 EDT). Go's
-//     time.Date would give 01:30 EST instead.
-//   - a reading that happens twice (fall-back overlap) is the first one,
-//     which is what time.Date already returns.
+//     clock (New York 2025-03-09 02:30 → 07:30 UTC = 03:30 EDT);
+//   - a reading that happens twice (fall-back overlap) is the first, the
+//     earlier instant (New York 2025-11-02 01:30 → 05:30 UTC, EDT).
 func WallClock(d models.Date, t models.TimeOfDay, loc *time.Location) time.Time {
-	got := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, 0, loc)
-	if got.Hour() == t.Hour && got.Minute() == t.Minute && got.Second() == t.Second && models.DateOf(got) == d {
-		return got
-	}
-	// In a gap: find the transition next to got and read the clock with the
-	// offset of the instant just before it.
 	naive := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, 0, time.UTC)
-	start, end := got.ZoneBounds()
-	for _, tr := range []time.Time{end, start} {
-		if tr.IsZero() {
-			continue
+	guess := time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, 0, loc)
+	// The offsets that can apply: the one Go picked and those half a day
+	// either side (zones never change offset twice within 12 hours).
+	var offsets []int
+	for _, at := range []time.Time{guess.Add(-12 * time.Hour), guess, guess.Add(12 * time.Hour)} {
+		_, off := at.Zone()
+		offsets = append(offsets, off)
+	}
+	var best time.Time
+	smallest := offsets[0]
+	for _, off := range offsets {
+		smallest = min(smallest, off)
+		at := naive.Add(-time.Duration(off) * time.Second).In(loc)
+		if _, got := at.Zone(); got != off {
+			continue // this offset is not in force at that instant
 		}
-		_, before := tr.Add(-time.Second).In(loc).Zone()
-		_, after := tr.In(loc).Zone()
-		if after <= before {
-			continue // a fall-back, not a gap
-		}
-		gapStart := tr.Add(time.Duration(before) * time.Second).UTC() // wall clock where the gap opens, as naive UTC
-		gapEnd := tr.Add(time.Duration(after) * time.Second).UTC()
-		gs := time.Date(gapStart.Year(), gapStart.Month(), gapStart.Day(), gapStart.Hour(), gapStart.Minute(), gapStart.Second(), 0, time.UTC)
-		ge := time.Date(gapEnd.Year(), gapEnd.Month(), gapEnd.Day(), gapEnd.Hour(), gapEnd.Minute(), gapEnd.Second(), 0, time.UTC)
-		if !naive.Before(gs) && naive.Before(ge) {
-			return naive.Add(-time.Duration(before) * time.Second).In(loc)
+		if best.IsZero() || at.Before(best) {
+			best = at
 		}
 	}
-	return got
+	if !best.IsZero() {
+		return best
+	}
+	// In a gap: no offset reads t. A gap opens when the offset grows, so
+	// the offset before the change is the smaller one.
+	return naive.Add(-time.Duration(smallest) * time.Second).In(loc)
 }
 
 // WeekStart is the Monday of the ISO week that contains now in zone.

@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/identity"
+)
+
+// Helpers shared by the officers' JSON API and pages: reading JSON bodies
+// and patches, and answering the identity rules' refusals with the status
+// of decision 1 (404 missing, 409 conflict, 422 validation).
+
+// errBadJSON answers a body that is not a JSON object.
+var errBadJSON = fiber.NewError(fiber.StatusBadRequest, "Invalid JSON body")
+
+// identityStatus is the HTTP status for an error of the identity rules, or
+// 0 for an unexpected error (a 500).
+func identityStatus(err error) int {
+	switch {
+	case identity.IsNotFound(err):
+		return fiber.StatusNotFound
+	case identity.IsConflict(err), errors.Is(err, identity.ErrNoRanks):
+		return fiber.StatusConflict
+	case identity.IsValidation(err):
+		return fiber.StatusUnprocessableEntity
+	}
+	return 0
+}
+
+// apiIdentityError answers an identity error as a JSON envelope; unexpected
+// errors go to the error handler (500 with an error id).
+func apiIdentityError(c fiber.Ctx, err error) error {
+	if st := identityStatus(err); st != 0 {
+		return apiError(c, st, err.Error())
+	}
+	return err
+}
+
+// pathID reads a positive integer path parameter; anything else is a 404
+// (no such thing can exist).
+func pathID(c fiber.Ctx, name string) (int, error) {
+	id, err := strconv.Atoi(c.Params(name))
+	if err != nil || id <= 0 {
+		return 0, fiber.NewError(fiber.StatusNotFound, "Not found")
+	}
+	return id, nil
+}
+
+// patchBody is a JSON object body kept field by field, so a handler can
+// tell a field that is absent from one that is null.
+type patchBody map[string]json.RawMessage
+
+// readPatch decodes the body as a JSON object.
+func readPatch(c fiber.Ctx) (patchBody, error) {
+	var m patchBody
+	body := bytes.TrimSpace(c.Body())
+	if len(body) == 0 {
+		return patchBody{}, nil
+	}
+	if err := json.Unmarshal(body, &m); err != nil || m == nil {
+		return nil, errBadJSON
+	}
+	return m, nil
+}
+
+func (p patchBody) has(key string) bool { _, ok := p[key]; return ok }
+
+func (p patchBody) isNull(key string) bool {
+	raw, ok := p[key]
+	return ok && bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+}
+
+func fieldError(key, want string) error {
+	return &identity.ValidationError{Field: key, Msg: fmt.Sprintf("%s must be %s", key, want)}
+}
+
+// str reads a string field that may not be null.
+func (p patchBody) str(key string) (identity.Change[string], error) {
+	var ch identity.Change[string]
+	if !p.has(key) {
+		return ch, nil
+	}
+	if err := json.Unmarshal(p[key], &ch.Value); err != nil || p.isNull(key) {
+		return ch, fieldError(key, "a string")
+	}
+	ch.Set = true
+	return ch, nil
+}
+
+// nullableStr reads a string field where null (or "") clears the value.
+func (p patchBody) nullableStr(key string) (identity.Change[*string], error) {
+	var ch identity.Change[*string]
+	if !p.has(key) {
+		return ch, nil
+	}
+	ch.Set = true
+	if p.isNull(key) {
+		return ch, nil
+	}
+	var s string
+	if err := json.Unmarshal(p[key], &s); err != nil {
+		// Discord ids are sometimes sent as numbers; keep their digits.
+		var n json.Number
+		if jerr := json.Unmarshal(p[key], &n); jerr != nil {
+			return ch, fieldError(key, "a string or null")
+		}
+		s = n.String()
+	}
+	ch.Value = &s
+	return ch, nil
+}
+
+// integer reads an integer field that may not be null.
+func (p patchBody) integer(key string) (identity.Change[int], error) {
+	var ch identity.Change[int]
+	if !p.has(key) {
+		return ch, nil
+	}
+	if p.isNull(key) || json.Unmarshal(p[key], &ch.Value) != nil {
+		return ch, fieldError(key, "a whole number")
+	}
+	ch.Set = true
+	return ch, nil
+}
+
+// nullableInt reads an integer field where null clears the value.
+func (p patchBody) nullableInt(key string) (identity.Change[*int], error) {
+	var ch identity.Change[*int]
+	if !p.has(key) {
+		return ch, nil
+	}
+	ch.Set = true
+	if p.isNull(key) {
+		return ch, nil
+	}
+	var n int
+	if err := json.Unmarshal(p[key], &n); err != nil {
+		return ch, fieldError(key, "a whole number or null")
+	}
+	ch.Value = &n
+	return ch, nil
+}
+
+// boolean reads a JSON boolean (never "false" the string).
+func (p patchBody) boolean(key string) (identity.Change[bool], error) {
+	var ch identity.Change[bool]
+	if !p.has(key) {
+		return ch, nil
+	}
+	if p.isNull(key) || json.Unmarshal(p[key], &ch.Value) != nil {
+		return ch, fieldError(key, "true or false")
+	}
+	ch.Set = true
+	return ch, nil
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/models"
+	"patt/schedule"
+)
+
+// adminAvailabilityPage is /admin/availability (spec §4.3, §5.3, §12).
+type adminAvailabilityPage struct {
+	TotalActive int
+	Days        []dayCard
+	EventDays   []EventDayRow
+	Heat        heatView
+	Best        []bestStart
+	Durations   []durationOption
+	Duration    int
+	ZoneMode    string // "guild", "mine" or one of Zones
+	Zones       []string
+	GuildZone   string
+	ViewerZone  string
+}
+
+type dayCard struct {
+	schedule.DaySummary
+	BarClass     string
+	WidthClass   string // w-0 … w-100, the bar without JavaScript
+	RaidSlotText string
+	Players      []dayCardPlayer
+}
+
+type dayCardPlayer struct {
+	schedule.DayPlayer
+	RoleName  string
+	RoleClass string
+	RankName  string
+}
+
+type durationOption struct {
+	Minutes  int
+	Label    string
+	Selected bool
+}
+
+// heatView is the heat map as rows of the table: one row per half hour,
+// one cell per weekday.
+type heatView struct {
+	Zone      string
+	Abbrev    string
+	DayNames  []string
+	Rows      []heatRow
+	MaxWeight int
+}
+
+type heatRow struct {
+	Label  string
+	OnHour bool
+	Cells  []heatCell
+}
+
+type heatCell struct {
+	Weight, Count, Level int
+	Title                string
+}
+
+type bestStart struct {
+	When    string
+	Score   int
+	Count   int
+	Missing string
+	Players string
+}
+
+// roleClass is the badge modifier of a role ("Melee DPS" → "melee-dps").
+func roleClass(role string) string {
+	return strings.ReplaceAll(strings.ToLower(role), " ", "-")
+}
+
+// widthClass rounds a percentage to the design system's w-<n> classes
+// (steps of 5, at most 100).
+func widthClass(pct float64) string {
+	n := int(pct/5+0.5) * 5
+	return "w-" + strconv.Itoa(min(max(n, 0), 100))
+}
+
+func barClass(colour string) string {
+	switch colour {
+	case schedule.ColourGreen:
+		return "bar__fill--green"
+	case schedule.ColourAmber:
+		return "bar__fill--amber"
+	}
+	return "bar__fill--red"
+}
+
+// adminAvailabilityShow renders GET /admin/availability. ?zone=mine shows
+// the heat map and best times on the viewer's clock; ?duration=<minutes>
+// sets the raid length for the best-time panel.
+func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
+	now := s.Now()
+	guild := s.Config.GuildTimezone
+	players, total, weight, err := schedule.LoadRoster(s.DB)
+	if err != nil {
+		return err
+	}
+	nights, err := schedule.ActiveRaidNights(s.DB)
+	if err != nil {
+		return err
+	}
+	byDay := schedule.AvailabilityByDay(players, total, weight, nights, guild, now)
+
+	page := adminAvailabilityPage{TotalActive: total, GuildZone: guild.String(), ViewerZone: s.scheduleViewerZone(c), ZoneMode: "guild"}
+	for _, d := range byDay.Days {
+		card := dayCard{DaySummary: d, BarClass: barClass(d.Colour), WidthClass: widthClass(d.AvailabilityPct)}
+		if d.RaidSlotCount != nil {
+			card.RaidSlotText = strconv.Itoa(*d.RaidSlotCount) + " / " + strconv.Itoa(total)
+		}
+		for _, p := range d.Players {
+			cp := dayCardPlayer{DayPlayer: p, RankName: "—"}
+			if p.MainRole != nil {
+				cp.RoleName, cp.RoleClass = *p.MainRole, roleClass(*p.MainRole)
+			}
+			if p.Rank != nil {
+				cp.RankName = *p.Rank
+			}
+			card.Players = append(card.Players, cp)
+		}
+		page.Days = append(page.Days, card)
+	}
+
+	all, err := schedule.ListRaidNights(s.DB)
+	if err != nil {
+		return err
+	}
+	page.EventDays = eventDayRows(all)
+	for i := range page.EventDays {
+		page.EventDays[i].CSRF = csrfToken(c)
+	}
+
+	zone := guild
+	switch q := c.Query("zone"); {
+	case q == "mine":
+		page.ZoneMode = "mine"
+		zone = schedule.LoadZone(page.ViewerZone)
+	case schedule.IsPlayerZone(q) && q != guild.String():
+		page.ZoneMode = q
+		zone = schedule.LoadZone(q)
+	}
+	page.Zones = schedule.PlayerZones
+	page.Heat = buildHeatView(schedule.BuildHeatMap(players, zone, now), now)
+
+	page.Duration = 120
+	if m, err := strconv.Atoi(c.Query("duration")); err == nil && m >= 30 && m <= 360 && m%30 == 0 {
+		page.Duration = m
+	}
+	for _, m := range []int{60, 90, 120, 150, 180, 240} {
+		page.Durations = append(page.Durations, durationOption{Minutes: m, Label: durationLabel(m), Selected: m == page.Duration})
+	}
+	for _, b := range schedule.BestRaidStarts(players, zone, now, time.Duration(page.Duration)*time.Minute, 3) {
+		var names []string
+		for _, p := range b.Players {
+			names = append(names, p.Name)
+		}
+		missing := b.MissingText()
+		if missing == "" {
+			missing = "none"
+		}
+		page.Best = append(page.Best, bestStart{When: b.Start.Format("Monday 15:04 MST"), Score: b.Score, Count: b.Count,
+			Missing: missing, Players: strings.Join(names, ", ")})
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/availability", &Page{Title: "Availability", Data: page})
+}
+
+func durationLabel(m int) string {
+	h, rest := m/60, m%60
+	if rest == 0 {
+		return strconv.Itoa(h) + " h"
+	}
+	return strconv.Itoa(h) + ".5 h"
+}
+
+// buildHeatView turns the heat map into table rows; a cell's level (0–5)
+// picks its colour from its weight relative to the week's busiest slot.
+func buildHeatView(hm *schedule.HeatMap, now time.Time) heatView {
+	loc := hm.Days[0][0].Start.Location()
+	v := heatView{Zone: hm.Zone, Abbrev: schedule.ZoneAbbrev(now, loc), MaxWeight: hm.MaxWeight}
+	for d := 0; d < 7; d++ {
+		v.DayNames = append(v.DayNames, schedule.DayNames[d][:3])
+	}
+	for k := 0; k < schedule.SlotsPerDay; k++ {
+		row := heatRow{Label: hm.Days[0][k].Label, OnHour: k%2 == 0}
+		for d := 0; d < 7; d++ {
+			slot := hm.Days[d][k]
+			cell := heatCell{Weight: slot.Weight, Count: slot.Count}
+			if slot.Count > 0 {
+				level := 1
+				if hm.MaxWeight > 0 {
+					level = 1 + slot.Weight*4/hm.MaxWeight
+				}
+				cell.Level = min(level, 5)
+				var names []string
+				for _, p := range slot.Players {
+					n := p.Name
+					if p.Role != "" {
+						n += " (" + p.Role + ")"
+					}
+					names = append(names, n)
+				}
+				cell.Title = schedule.DayNames[d] + " " + slot.Label + " · weight " + strconv.Itoa(slot.Weight) + " · " +
+					strconv.Itoa(slot.Count) + " available: " + strings.Join(names, ", ")
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+// EventDayRow is one weekday of the event-day configuration table (spec
+// §5.3): the weekday's recurring event, if any.
+type EventDayRow struct {
+	CSRF     string
+	Day      int
+	DayName  string
+	ID       int
+	Active   bool
+	Label    string
+	Start    string
+	Duration int
+	Public   bool
+	Error    string
+	Saved    bool
+	Options  []durationOption
+}
+
+// eventDayRows picks one recurring event per weekday: the active one, else
+// the most recent inactive one.
+func eventDayRows(all []models.RecurringEvent) []EventDayRow {
+	rows := make([]EventDayRow, 7)
+	for d := range rows {
+		rows[d] = EventDayRow{Day: d, DayName: schedule.DayNames[d], Start: "21:00", Duration: 120, Public: true}
+	}
+	for _, e := range all {
+		r := &rows[e.DayOfWeek]
+		if r.ID != 0 && r.Active && !e.IsActive {
+			continue
+		}
+		*r = EventDayRow{Day: e.DayOfWeek, DayName: schedule.DayNames[e.DayOfWeek], ID: e.ID, Active: e.IsActive, Label: e.Label,
+			Start: schedule.HHMM(e.DefaultStartTime), Duration: e.DefaultDurationMinutes, Public: e.DisplayOnPublic}
+	}
+	for d := range rows {
+		rows[d].Options = eventDurations(rows[d].Duration)
+	}
+	return rows
+}
+
+func eventDurations(selected int) []durationOption {
+	var out []durationOption
+	seen := false
+	for _, m := range []int{60, 90, 120, 150, 180} {
+		out = append(out, durationOption{Minutes: m, Label: strconv.Itoa(m) + " min", Selected: m == selected})
+		seen = seen || m == selected
+	}
+	if !seen {
+		out = append(out, durationOption{Minutes: selected, Label: strconv.Itoa(selected) + " min", Selected: true})
+	}
+	return out
+}

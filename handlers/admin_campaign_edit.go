@@ -1,0 +1,268 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/models"
+	"patt/voting"
+)
+
+const datetimeLocal = "2006-01-02T15:04"
+
+// campaignEditor is the officers' campaign editor (spec §8.5): the
+// settings form (locked after draft), the actions, the entries and the
+// contest agent's messages.
+type campaignEditor struct {
+	ID         int
+	IsNew      bool
+	Status     string
+	Locked     bool
+	Form       campaignForm
+	Errors     map[string]string
+	Error      string
+	Ranks      []models.GuildRank
+	Types      any
+	Players    []playerOption
+	Entries    *entriesView
+	Turnout    *turnoutView
+	Messages   []agentMessageView
+	EndsAt     string
+	StartLabel string
+	TypeLabel  string
+	Chattiness []option
+}
+
+type option struct{ Value, Label string }
+
+type playerOption struct {
+	ID   int
+	Name string
+}
+
+// campaignForm holds the settings as typed, so a refused form comes back
+// exactly as sent.
+type campaignForm struct {
+	Title, Description, Type, StartAt, Chattiness, DiscordChannelID string
+	PicksPerVoter, MinRankToVote, MinRankToView, DurationHours      string
+	EarlyClose, AgentEnabled                                        bool
+}
+
+type agentMessageView struct {
+	Event, Title, Text, Status, When string
+	Pending                          bool
+}
+
+func formOf(st voting.Settings) campaignForm {
+	f := campaignForm{Title: st.Title, Description: st.Description, Type: st.Type,
+		StartAt: st.StartAt.UTC().Format(datetimeLocal), Chattiness: st.AgentChattiness,
+		DiscordChannelID: st.DiscordChannelID, PicksPerVoter: strconv.Itoa(st.PicksPerVoter),
+		MinRankToVote: strconv.Itoa(st.MinRankToVote), DurationHours: strconv.Itoa(st.DurationHours),
+		EarlyClose: st.EarlyCloseIfAllVoted, AgentEnabled: st.AgentEnabled}
+	if st.MinRankToView != nil {
+		f.MinRankToView = strconv.Itoa(*st.MinRankToView)
+	}
+	return f
+}
+
+// parseCampaignForm reads the settings form. Unchecked checkboxes are
+// false (§12.14); an unreadable date or number is a field error, never a
+// silent default.
+func parseCampaignForm(c fiber.Ctx) (campaignForm, voting.Settings, map[string]string) {
+	f := campaignForm{
+		Title: c.FormValue("title"), Description: c.FormValue("description"), Type: c.FormValue("type"),
+		StartAt: strings.TrimSpace(c.FormValue("start_at")), Chattiness: c.FormValue("agent_chattiness"),
+		DiscordChannelID: c.FormValue("discord_channel_id"), PicksPerVoter: c.FormValue("picks_per_voter"),
+		MinRankToVote: c.FormValue("min_rank_to_vote"), MinRankToView: c.FormValue("min_rank_to_view"),
+		DurationHours: c.FormValue("duration_hours"),
+		EarlyClose:    c.FormValue("early_close_if_all_voted") != "", AgentEnabled: c.FormValue("agent_enabled") != "",
+	}
+	errs := map[string]string{}
+	num := func(field, v string, dflt int) int {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return dflt
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs[field] = "Enter a whole number."
+		}
+		return n
+	}
+	st := voting.Settings{Title: f.Title, Description: f.Description, Type: f.Type,
+		DiscordChannelID: f.DiscordChannelID, EarlyCloseIfAllVoted: f.EarlyClose, AgentEnabled: f.AgentEnabled,
+		AgentChattiness: f.Chattiness}
+	st.PicksPerVoter = num("picks_per_voter", f.PicksPerVoter, 3)
+	st.MinRankToVote = num("min_rank_to_vote", f.MinRankToVote, 0)
+	st.DurationHours = num("duration_hours", f.DurationHours, 0)
+	if view := num("min_rank_to_view", f.MinRankToView, 0); view > 0 {
+		st.MinRankToView = &view
+	}
+	if f.StartAt != "" {
+		t, err := time.Parse(datetimeLocal, f.StartAt)
+		if err != nil {
+			t, err = time.Parse(time.RFC3339, f.StartAt)
+		}
+		if err != nil {
+			errs["start_at"] = "Use the date picker (YYYY-MM-DD HH:MM, UTC)."
+		}
+		st.StartAt = t.UTC()
+	}
+	return f, st, errs
+}
+
+func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
+	ed := &campaignEditor{Types: voting.Types, Chattiness: []option{
+		{voting.ChatQuiet, "Quiet: launch and results only"},
+		{voting.ChatNormal, "Normal: adds milestones and time warnings"},
+		{voting.ChatHype, "Hype: everything, lead changes included"},
+	}}
+	if err := s.DB.Order("level").Find(&ed.Ranks).Error; err != nil {
+		return nil, fmt.Errorf("load ranks: %w", err)
+	}
+	if camp == nil {
+		ed.IsNew = true
+		ed.Status = voting.StatusDraft
+		ed.Form = formOf(voting.DefaultSettings(s.Now()))
+		return ed, nil
+	}
+	ed.ID, ed.Status = camp.ID, camp.Status
+	ed.Locked = camp.Status != voting.StatusDraft
+	ed.Form = formOf(voting.SettingsOf(camp))
+	ed.TypeLabel = typeLabel(camp.Type)
+	ed.StartLabel = camp.StartAt.UTC().Format("2006-01-02 15:04 UTC")
+	ed.EndsAt = voting.EndAt(camp).UTC().Format("2006-01-02 15:04 UTC")
+	var players []models.Player
+	if err := s.DB.Select("id", "display_name").Order("display_name").Find(&players).Error; err != nil {
+		return nil, fmt.Errorf("load players: %w", err)
+	}
+	for _, p := range players {
+		ed.Players = append(ed.Players, playerOption{p.ID, p.DisplayName})
+	}
+	var err error
+	if ed.Entries, err = s.entriesViewOf(camp, ed.Players); err != nil {
+		return nil, err
+	}
+	if camp.Status != voting.StatusDraft {
+		if ed.Turnout, err = s.turnoutOf(camp); err != nil {
+			return nil, err
+		}
+	}
+	msgs, err := voting.AgentMessages(s.DB, camp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		mv := agentMessageView{Event: strings.ReplaceAll(m.EventType, "_", " "), Title: m.EmbedTitle,
+			Text: m.Message, Status: m.Status, Pending: m.Status == voting.MessagePending}
+		switch {
+		case m.PostedAt != nil:
+			mv.When = "sent " + m.PostedAt.UTC().Format("Jan 02 15:04 UTC")
+		case m.QueuedAt != nil:
+			mv.When = "queued " + m.QueuedAt.UTC().Format("Jan 02 15:04 UTC")
+		}
+		ed.Messages = append(ed.Messages, mv)
+	}
+	return ed, nil
+}
+
+func (s *Server) editorCampaign(c fiber.Ctx) (*models.Campaign, error) {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	camp, err := voting.Get(s.DB, id)
+	if err != nil {
+		return nil, pageError(err)
+	}
+	return camp, nil
+}
+
+// adminCampaignNew renders GET /admin/campaigns/new.
+func (s *Server) adminCampaignNew(c fiber.Ctx) error {
+	ed, err := s.newEditor(nil)
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/campaign_edit", &Page{Title: "New Campaign", Data: ed})
+}
+
+// adminCampaignCreate handles POST /admin/campaigns/new.
+func (s *Server) adminCampaignCreate(c fiber.Ctx) error {
+	f, st, errs := parseCampaignForm(c)
+	var camp *models.Campaign
+	var err error
+	if len(errs) == 0 {
+		pid := viewerOf(c).PlayerID
+		camp, err = voting.Create(s.DB, s.Now(), st, &pid)
+		if err == nil {
+			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-created", camp.ID))
+		}
+		if voting.KindOf(err) != voting.KindInvalid {
+			return err
+		}
+		errs = voting.FieldErrors(err)
+	}
+	ed, lerr := s.newEditor(nil)
+	if lerr != nil {
+		return lerr
+	}
+	ed.Form, ed.Errors = f, errs
+	return s.renderAdmin(c, fiber.StatusUnprocessableEntity, "pages/admin/campaign_edit", &Page{Title: "New Campaign", Data: ed})
+}
+
+// adminCampaignEdit renders GET /admin/campaigns/{id}/edit.
+func (s *Server) adminCampaignEdit(c fiber.Ctx) error {
+	camp, err := s.editorCampaign(c)
+	if err != nil {
+		return err
+	}
+	if camp, err = voting.RefreshStatus(s.DB, s.Now(), camp); err != nil {
+		return err
+	}
+	ed, err := s.newEditor(camp)
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/campaign_edit", &Page{Title: camp.Title, Data: ed})
+}
+
+// adminCampaignUpdate handles POST /admin/campaigns/{id}/edit.
+func (s *Server) adminCampaignUpdate(c fiber.Ctx) error {
+	camp, err := s.editorCampaign(c)
+	if err != nil {
+		return err
+	}
+	f, st, errs := parseCampaignForm(c)
+	status := fiber.StatusUnprocessableEntity
+	msg := ""
+	if len(errs) == 0 {
+		_, err = voting.Update(s.DB, s.Now(), camp.ID, st)
+		if err == nil {
+			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-updated", camp.ID))
+		}
+		if !isVotingErr(err) {
+			return err
+		}
+		errs, status, msg = voting.FieldErrors(err), votingStatus(err), err.Error()
+	}
+	if camp, err = voting.Get(s.DB, camp.ID); err != nil {
+		return pageError(err)
+	}
+	ed, err := s.newEditor(camp)
+	if err != nil {
+		return err
+	}
+	if !ed.Locked {
+		ed.Form = f
+	}
+	ed.Errors = errs
+	if msg != "" && len(errs) == 0 {
+		ed.Error = msg
+	}
+	return s.renderAdmin(c, status, "pages/admin/campaign_edit", &Page{Title: camp.Title, Data: ed})
+}

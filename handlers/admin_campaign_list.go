@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/voting"
+)
+
+// campaignListRow is a line of /admin/campaigns.
+type campaignListRow struct {
+	ID            int
+	Title, Desc   string
+	Status, Type  string
+	Start, End    string
+	DurationHours int
+	Entries       int
+	Turnout       string
+	ViewLabel     string
+}
+
+// adminCampaignList renders GET /admin/campaigns: live, then drafts, then
+// closed (spec §8.5), with turnout for campaigns that have opened.
+func (s *Server) adminCampaignList(c fiber.Ctx) error {
+	cs, err := voting.List(s.DB)
+	if err != nil {
+		return err
+	}
+	rows := make([]campaignListRow, 0, len(cs))
+	for i := range cs {
+		camp := &cs[i]
+		r := campaignListRow{ID: camp.ID, Title: camp.Title, Status: camp.Status, Type: typeLabel(camp.Type),
+			Start: camp.StartAt.UTC().Format("2006-01-02 15:04"), End: voting.EndAt(camp).UTC().Format("2006-01-02 15:04"),
+			DurationHours: camp.DurationHours, Entries: len(camp.Entries)}
+		if camp.Description != nil {
+			r.Desc = truncate(*camp.Description, 60)
+		}
+		switch camp.Status {
+		case voting.StatusLive:
+			r.ViewLabel = "View"
+		case voting.StatusClosed:
+			r.ViewLabel = "Results"
+		}
+		if camp.Status != voting.StatusDraft {
+			st, err := voting.CampaignStats(s.DB, camp)
+			if err != nil {
+				return err
+			}
+			r.Turnout = formatTurnout(st)
+		}
+		rows = append(rows, r)
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/campaigns", &Page{Title: "Campaigns", Data: rows})
+}
+
+func formatTurnout(st voting.Stats) string {
+	return fmtInt(st.Voted) + " / " + fmtInt(st.Eligible) + " (" + fmtPct(st.Percent) + ")"
+}
+
+func fmtInt(n int) string { return strconv.Itoa(n) }
+
+func fmtPct(p float64) string { return strconv.FormatFloat(p, 'f', 1, 64) + "%" }

@@ -1,0 +1,177 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"patt/browsertest"
+	"patt/dbtest"
+	"patt/models"
+)
+
+// adminBrowserLogin gives the browser the user's session cookie.
+func adminBrowserLogin(t *testing.T, ctx context.Context, s *Server, base string, user models.User) {
+	t.Helper()
+	tok := tokenFor(t, s, user)
+	require.NoError(t, chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		return network.SetCookie(SessionCookie, tok).WithURL(base).Do(ctx)
+	})))
+}
+
+// adminWaitJS polls a JavaScript condition until it is true.
+func adminWaitJS(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok)))
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%s)", what, cond)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// centerOf returns the middle of the element matched by the selector.
+func centerOf(t *testing.T, ctx context.Context, sel string) (float64, float64) {
+	t.Helper()
+	var pt []float64
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q); el.scrollIntoView({block: 'center'});
+		const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel), &pt)))
+	return pt[0], pt[1]
+}
+
+// dragMouse drags with real mouse events, moving in small steps as a hand
+// does (SortableJS in fallback mode follows pointer events).
+func dragMouse(ctx context.Context, x0, y0, x1, y1 float64) error {
+	step := func(typ input.MouseType, x, y float64, buttons int64) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			p := input.DispatchMouseEvent(typ, x, y).WithButtons(buttons)
+			if typ != input.MouseMoved || buttons != 0 {
+				p = p.WithButton(input.Left)
+			}
+			if typ == input.MousePressed || typ == input.MouseReleased {
+				p = p.WithClickCount(1)
+			}
+			return p.Do(ctx)
+		})
+	}
+	actions := []chromedp.Action{step(input.MouseMoved, x0, y0, 0), step(input.MousePressed, x0, y0, 1)}
+	const n = 20
+	for i := 1; i <= n; i++ {
+		f := float64(i) / n
+		actions = append(actions, step(input.MouseMoved, x0+(x1-x0)*f, y0+(y1-y0)*f, 1), chromedp.Sleep(15*time.Millisecond))
+	}
+	actions = append(actions, chromedp.Sleep(100*time.Millisecond), step(input.MouseReleased, x1, y1, 0))
+	return chromedp.Run(ctx, actions...)
+}
+
+// An officer edits a rank's scheduling weight in place, then links a
+// character to a player by dragging its chip onto the player's card.
+func TestAdminIdentityToolsInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	db, _ := dbtest.Migrated(t, models.SQLite)
+	app, s := testApp(t, db)
+	base := browsertest.Serve(t, app)
+
+	_, officer := seedMember(t, db, "Trogdor", 4)
+	alpha, _ := seedMember(t, db, "Alphaplayer", 3)
+	bravo := models.Player{DisplayName: "Bravoplayer", IsActive: true}
+	require.NoError(t, db.Omit("Characters").Create(&bravo).Error)
+	var mage, priest models.Class
+	require.NoError(t, db.Where("name = ?", "Mage").Take(&mage).Error)
+	require.NoError(t, db.Where("name = ?", "Priest").Take(&priest).Error)
+	var frost models.Specialization
+	require.NoError(t, db.Where("name = ? AND class_id = ?", "Frost", mage.ID).Take(&frost).Error)
+	main := models.Character{Name: "Alphamage", RealmSlug: "senjin", ClassID: &mage.ID, ActiveSpecID: &frost.ID}
+	loose := models.Character{Name: "Driftpriest", RealmSlug: "senjin", ClassID: &priest.ID}
+	require.NoError(t, db.Create(&main).Error)
+	require.NoError(t, db.Create(&loose).Error)
+	require.NoError(t, db.Create(&models.PlayerCharacter{PlayerID: alpha.ID, CharacterID: main.ID}).Error)
+	require.NoError(t, db.Model(&alpha).Update("main_character_id", main.ID).Error)
+	require.NoError(t, db.Create(&models.DiscordUser{DiscordID: "4242", Username: "alpha_d", IsPresent: true}).Error)
+	var vet models.GuildRank
+	require.NoError(t, db.Where("level = 3").Take(&vet).Error)
+
+	adminBrowserLogin(t, ctx, s, base, officer)
+
+	// Reference Tables: Edit → weight 2 → Save → the saved row.
+	row := fmt.Sprintf("#rank-%d", vet.ID)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(base+"/admin/reference-tables"),
+		chromedp.WaitVisible(row, chromedp.ByQuery),
+		chromedp.Click(row+" a.btn", chromedp.ByQuery),
+		chromedp.WaitVisible(row+`.row--editing input[name="scheduling_weight"]`, chromedp.ByQuery),
+		chromedp.SetValue(row+` input[name="scheduling_weight"]`, "2", chromedp.ByQuery),
+		chromedp.Click(row+` button[type="submit"]`, chromedp.ByQuery),
+	))
+	adminWaitJS(t, ctx, "the saved rank row", fmt.Sprintf(`document.querySelector('%s.row--saved')`, row))
+	var shown string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text(row+" td:nth-child(4)", &shown, chromedp.ByQuery)))
+	require.Equal(t, "2", shown)
+	require.NoError(t, db.Take(&vet, vet.ID).Error)
+	require.Equal(t, 2, vet.SchedulingWeight, "saved in the database")
+
+	// A refused value shows in the row, not as a broken page.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click(row+" a.btn", chromedp.ByQuery),
+		chromedp.WaitVisible(row+`.row--editing input[name="discord_role_id"]`, chromedp.ByQuery),
+		chromedp.SetValue(row+` input[name="discord_role_id"]`, "not-a-snowflake", chromedp.ByQuery),
+		chromedp.Click(row+` button[type="submit"]`, chromedp.ByQuery),
+	))
+	adminWaitJS(t, ctx, "the refused row", fmt.Sprintf(`document.querySelector('%s.row--invalid .field-error')`, row))
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector('.ref-classes').open = true`, nil)))
+	browsertest.Screenshot(t, ctx, "admin_reference_tables.png")
+
+	// Player Manager: drag the loose character onto Bravo's card.
+	card := fmt.Sprintf("#player-%d", bravo.ID)
+	chip := fmt.Sprintf("#char-%d", loose.ID)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(base+"/admin/players"),
+		chromedp.WaitVisible(card, chromedp.ByQuery),
+		chromedp.WaitVisible(chip, chromedp.ByQuery),
+	))
+	adminWaitJS(t, ctx, "SortableJS on the lists", `document.querySelector('#pm-chars-list').pattSortable`)
+	x0, y0 := centerOf(t, ctx, chip+" .item-card__name")
+	x1, y1 := centerOf(t, ctx, card+" .pm-card__chars")
+	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	adminWaitJS(t, ctx, "the character on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
+	adminWaitJS(t, ctx, "the chip showing its owner", fmt.Sprintf(`document.querySelector('%s') && document.querySelector('%s').textContent.includes('Bravoplayer')`, chip, chip))
+
+	var link models.PlayerCharacter
+	require.NoError(t, db.Where("character_id = ?", loose.ID).Take(&link).Error)
+	require.Equal(t, bravo.ID, link.PlayerID, "the drop linked the character in the database")
+
+	// Drag it from the card onto the unlink zone: unlinked again.
+	x0, y0 = centerOf(t, ctx, fmt.Sprintf(`%s .pm-chip[data-char-id="%d"] .pm-chip__name`, card, loose.ID))
+	x1, y1 = centerOf(t, ctx, `[data-drop-unlink="char"]`)
+	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	adminWaitJS(t, ctx, "the chip back to unlinked", fmt.Sprintf(`document.querySelector('%s').textContent.includes('Unlinked')`, chip))
+	var n int64
+	db.Model(&models.PlayerCharacter{}).Where("character_id = ?", loose.ID).Count(&n)
+	require.Zero(t, n, "the drop on the unlink zone unlinked it")
+
+	// And link it once more, for the picture.
+	x0, y0 = centerOf(t, ctx, chip+" .item-card__name")
+	x1, y1 = centerOf(t, ctx, card+" .pm-card__chars")
+	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	adminWaitJS(t, ctx, "the character on Bravo's card again", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
+
+	// Open one card's Manage section so the screenshot shows the forms.
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector('#player-%d details').open = true`, alpha.ID), nil),
+		chromedp.Evaluate(`document.querySelectorAll('.board__list').forEach(l => { l.scrollTop = 0; });
+			document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; }); window.scrollTo(0, 0)`, nil),
+		chromedp.Sleep(200*time.Millisecond)))
+	browsertest.Screenshot(t, ctx, "admin_player_manager.png")
+}

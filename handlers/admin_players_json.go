@@ -1,0 +1,235 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v3"
+
+	"patt/identity"
+)
+
+// The Player Manager's page-JSON endpoints (spec identity §6.3), kept for
+// scripts and tools that speak the original's API. The page itself uses the
+// htmx routes; both call the same identity rules. Errors use decision 1's
+// statuses (404 missing, 409 conflict, 422 validation, 400 bad JSON).
+
+func (s *Server) registerPlayerManagerJSON(app *fiber.App, officer fiber.Handler) {
+	app.Get("/admin/players-data", officer, s.adminPlayersData)
+	pm := app.Group("/admin/players", officer)
+	chars := app.Group("/admin/characters", officer)
+	pm.Post("/create", s.adminPlayersJSONCreate)
+	pm.Patch("/:id/link-discord", s.adminPlayersJSONLinkDiscord)
+	pm.Patch("/:id/display-name", s.adminPlayersJSONRename)
+	pm.Delete("/:id", s.adminPlayersJSONDelete)
+	pm.Post("/:id/send-invite", s.adminPlayersJSONInvite)
+	chars.Patch("/:id/assign", s.adminCharactersJSONAssign)
+	chars.Patch("/:id/main-alt", s.adminCharactersJSONMainAlt)
+	chars.Delete("/:id", s.adminCharactersJSONDelete)
+}
+
+// GET /admin/players-data — the three columns as JSON.
+func (s *Server) adminPlayersData(c fiber.Ctx) error {
+	board, err := identity.LoadBoard(s.DB, s.Now())
+	if err != nil {
+		return err
+	}
+	users := make([]fiber.Map, len(board.DiscordUsers))
+	for i, u := range board.DiscordUsers {
+		var rank any
+		if u.RankName != "" {
+			rank = u.RankName
+		}
+		users[i] = fiber.Map{"id": u.DiscordID, "username": u.Username, "display_name": u.DisplayName,
+			"linked": u.Linked(), "rank_name": rank, "rank_level": u.RankLevel}
+	}
+	players := make([]fiber.Map, len(board.Players))
+	for i, p := range board.Players {
+		rankName := p.RankName
+		if rankName == "" {
+			rankName = "Unknown"
+		}
+		var discordID, discordUser any
+		if p.DiscordID != "" {
+			discordID, discordUser = p.DiscordID, p.DiscordUsername
+		}
+		players[i] = fiber.Map{"id": p.ID, "display_name": p.DisplayName, "discord_id": discordID,
+			"discord_username": discordUser, "rank_name": rankName, "rank_level": p.RankLevel,
+			"registered": p.Registered, "is_active": p.IsActive,
+			"main_character_id": nilIfZero(p.MainCharacterID), "offspec_character_id": nilIfZero(p.OffspecCharacterID)}
+	}
+	chars := make([]fiber.Map, len(board.Characters))
+	for i, ch := range board.Characters {
+		chars[i] = fiber.Map{"id": ch.ID, "name": ch.Name, "realm": ch.Realm, "class": ch.ClassName,
+			"spec": ch.SpecName, "role": ch.RoleName, "main_alt": ch.MainAlt, "player_id": nilIfZero(ch.PlayerID),
+			"guild_note": ch.GuildNote, "officer_note": ch.OfficerNote, "guild_rank_name": ch.RankName, "in_wow_scan": true}
+	}
+	return apiOK(c, fiber.Map{"discord_users": users, "players": players, "characters": chars})
+}
+
+// POST /admin/players/create {display_name}
+func (s *Server) adminPlayersJSONCreate(c fiber.Ctx) error {
+	body, err := readPatch(c)
+	if err != nil {
+		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+	}
+	name, err := body.str("display_name")
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	p, err := identity.CreatePlayer(s.DB, identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	card, err := identity.BoardPlayerCard(s.DB, p.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	return apiOK(c, fiber.Map{"id": p.ID, "display_name": p.DisplayName, "discord_id": nil,
+		"rank_name": card.RankName, "rank_level": card.RankLevel, "registered": false})
+}
+
+// PATCH /admin/players/:id/link-discord {discord_id: snowflake|null}
+func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := readPatch(c)
+	if err != nil {
+		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+	}
+	snowflake, err := body.nullableStr("discord_id")
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	value := ""
+	if snowflake.Value != nil {
+		value = *snowflake.Value
+	}
+	if _, err := identity.LinkDiscord(s.DB, id, value); err != nil {
+		return apiIdentityError(c, err)
+	}
+	var out any
+	if value != "" {
+		out = value
+	}
+	return apiOK(c, fiber.Map{"player_id": id, "discord_id": out})
+}
+
+// PATCH /admin/players/:id/display-name {display_name}
+func (s *Server) adminPlayersJSONRename(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := readPatch(c)
+	if err != nil {
+		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+	}
+	name, err := body.str("display_name")
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	p, err := identity.RenamePlayer(s.DB, id, name.Value)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"player_id": p.ID, "display_name": p.DisplayName})
+}
+
+// DELETE /admin/players/:id — 409 naming the dependents when there are any.
+func (s *Server) adminPlayersJSONDelete(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := identity.DeletePlayer(s.DB, id)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"deleted": true, "name": p.DisplayName})
+}
+
+// POST /admin/players/:id/send-invite — nested under data, unlike the
+// original's top-level fields.
+func (s *Server) adminPlayersJSONInvite(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, p, err := s.issueInvite(c, id)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"code": inv.Code, "url": s.inviteURL(inv.Code), "dm_sent": false, "has_discord": p.DiscordUserID != nil})
+}
+
+// PATCH /admin/characters/:id/assign {player_id} (legacy key member_id;
+// null or 0 unlinks)
+func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := readPatch(c)
+	if err != nil {
+		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+	}
+	key := "player_id"
+	if !body.has(key) {
+		key = "member_id"
+	}
+	target, err := body.nullableInt(key)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	ch, err := identity.CharacterByID(s.DB, id)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	if target.Value == nil || *target.Value == 0 {
+		if _, err := identity.UnlinkCharacter(s.DB, id); err != nil {
+			return apiIdentityError(c, err)
+		}
+		return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": nil, "player_name": "Unlinked"})
+	}
+	if _, err := identity.LinkCharacter(s.DB, *target.Value, id); err != nil {
+		return apiIdentityError(c, err)
+	}
+	p, err := identity.PlayerByID(s.DB, *target.Value)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": p.ID, "player_name": p.DisplayName})
+}
+
+// PATCH /admin/characters/:id/main-alt {main_alt: main|offspec|alt}
+func (s *Server) adminCharactersJSONMainAlt(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	body, err := readPatch(c)
+	if err != nil {
+		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+	}
+	role, err := body.str("main_alt")
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	if _, err := identity.SetCharacterRole(s.DB, id, role.Value); err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"char_id": id, "main_alt": role.Value})
+}
+
+// DELETE /admin/characters/:id — hard delete, pointers cleared.
+func (s *Server) adminCharactersJSONDelete(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ch, _, err := identity.DeleteCharacter(s.DB, id)
+	if err != nil {
+		return apiIdentityError(c, err)
+	}
+	return apiOK(c, fiber.Map{"deleted": true, "char_name": ch.Name})
+}

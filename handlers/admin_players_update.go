@@ -1,0 +1,218 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/auth"
+	"patt/identity"
+)
+
+// pmCreateForm is the "+ New" form at the top of the players column.
+type pmCreateForm struct {
+	CSRF, Value, Error string
+}
+
+// POST /admin/players {display_name} — a new player of the lowest rank.
+// htmx puts the new card at the top of the list; an invalid name comes back
+// in the form (422).
+func (s *Server) adminPlayerCreate(c fiber.Ctx) error {
+	name := c.FormValue("display_name")
+	p, err := identity.CreatePlayer(s.DB, identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
+	if err != nil {
+		if st := identityStatus(err); st != 0 && isHTMX(c) {
+			c.Set("HX-Retarget", "#pm-create")
+			c.Set("HX-Reswap", "outerHTML")
+			return s.renderFragment(c, st, "partials/admin/pm_create_fragment", &Page{Data: pmCreateForm{CSRF: csrfToken(c), Value: name, Error: err.Error()}})
+		}
+		return s.pmFail(c, 0, false, err)
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: p.ID, flash: "pm-player-created", anchor: playerAnchor(p.ID)})
+}
+
+// GET /admin/players/:id/card — the card as it is (Cancel of an edit).
+func (s *Server) adminPlayerCard(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.pmCardFragment(c, id, false)
+}
+
+// GET /admin/players/:id/rename — the card with its name in an input.
+func (s *Server) adminPlayerRenameForm(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return c.Redirect().Status(fiber.StatusFound).To("/admin/players?edit=" + strconv.Itoa(id) + "#" + playerAnchor(id))
+	}
+	return s.pmCardFragment(c, id, true)
+}
+
+func (s *Server) pmCardFragment(c fiber.Ctx, id int, editing bool) error {
+	p, err := identity.BoardPlayerCard(s.DB, id, s.Now())
+	if err != nil {
+		if st := identityStatus(err); st != 0 {
+			return fiber.NewError(st, err.Error())
+		}
+		return err
+	}
+	ctx, err := s.loadPMContext(c, nil, nil)
+	if err != nil {
+		return err
+	}
+	card := s.card(ctx, p)
+	card.Editing = editing
+	return s.renderFragment(c, fiber.StatusOK, "partials/admin/pm_swap", &Page{Data: pmSwap{Cards: []pmCard{card}}})
+}
+
+// POST /admin/players/:id/rename {display_name}
+func (s *Server) adminPlayerRename(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := identity.RenamePlayer(s.DB, id, c.FormValue("display_name"))
+	if err != nil {
+		return s.pmFail(c, id, true, err)
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: id, chips: s.chipsOf(id), discord: intList(p.DiscordUserID), flash: "pm-saved", anchor: playerAnchor(id)})
+}
+
+// POST /admin/players/:id/active {active: 1|0} — deactivating also ends
+// the player's website sessions.
+func (s *Server) adminPlayerSetActive(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	active := c.FormValue("active") == "1" || c.FormValue("active") == "true"
+	if _, err := identity.SetPlayerActive(s.DB, id, active); err != nil {
+		return s.pmFail(c, id, false, err)
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-saved", anchor: playerAnchor(id)})
+}
+
+// POST /admin/players/:id/rank {rank_id: <id>|"derive"} — an officer's
+// override, or "derive" to drop it and let the rank rule decide again.
+func (s *Server) adminPlayerSetRank(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(c.FormValue("rank_id"))
+	if raw == "derive" {
+		_, err = identity.ClearRankOverride(s.DB, id)
+	} else if rankID, perr := strconv.Atoi(raw); perr != nil {
+		err = &identity.ValidationError{Field: "rank_id", Msg: "Choose a rank."}
+	} else if _, err = identity.RankByID(s.DB, rankID); err == nil {
+		_, err = identity.SetRankOverride(s.DB, id, rankID)
+	} else if identity.IsNotFound(err) {
+		err = &identity.ValidationError{Field: "rank_id", Msg: err.Error()}
+	}
+	if err != nil {
+		return s.pmFail(c, id, false, err)
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-saved", anchor: playerAnchor(id)})
+}
+
+// POST /admin/players/:id/discord {discord_id} — link the Discord member
+// with that snowflake (404 unknown, 409 linked to someone else); empty
+// unlinks.
+func (s *Server) adminPlayerLinkDiscord(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	before, err := identity.PlayerByID(s.DB, id)
+	if err != nil {
+		return s.pmFail(c, 0, false, err)
+	}
+	after, err := identity.LinkDiscord(s.DB, id, c.FormValue("discord_id"))
+	if err != nil {
+		return s.pmFail(c, id, false, err)
+	}
+	return s.pmAnswer(c, pmChange{
+		primaryCard: id, discord: append(intList(before.DiscordUserID), intList(after.DiscordUserID)...),
+		flash: "pm-saved", anchor: playerAnchor(id),
+	})
+}
+
+// POST /admin/players/:id/invite — a fresh 72-hour invite code; older
+// unused codes of the player stop working.
+func (s *Server) adminPlayerInvite(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.issueInvite(c, id); err != nil {
+		return s.pmFail(c, id, false, err)
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-created", anchor: playerAnchor(id)})
+}
+
+// POST /admin/players/:id/invite/revoke — the open invite stops working.
+func (s *Server) adminPlayerInviteRevoke(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := identity.PlayerByID(s.DB, id); err != nil {
+		return s.pmFail(c, 0, false, err)
+	}
+	inv, err := auth.OpenInvite(s.DB, id, s.Now())
+	if err != nil {
+		return err
+	}
+	if inv == nil {
+		return s.pmFail(c, id, false, &identity.ConflictError{Msg: "There is no open invite code to revoke."})
+	}
+	if err := auth.RevokeInvite(s.DB, inv.Code, s.Now()); err != nil {
+		return err
+	}
+	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-revoked", anchor: playerAnchor(id)})
+}
+
+// POST /admin/players/:id/delete — the card goes; the player's characters
+// stay, unlinked. A player with votes, availability, an account… is kept
+// (409 naming them).
+func (s *Server) adminPlayerDelete(c fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	chips := s.chipsOf(id)
+	before, err := identity.PlayerByID(s.DB, id)
+	if err != nil {
+		return s.pmFail(c, 0, false, err)
+	}
+	if _, err := identity.DeletePlayer(s.DB, id); err != nil {
+		return s.pmFail(c, id, false, err)
+	}
+	return s.pmAnswer(c, pmChange{chips: chips, discord: intList(before.DiscordUserID), flash: "pm-player-deleted"})
+}
+
+// chipsOf lists the ids of a player's characters (their chips show the
+// owner, so they change with the player).
+func (s *Server) chipsOf(playerID int) []int {
+	chars, err := identity.CharactersOfPlayer(s.DB, playerID)
+	if err != nil {
+		return nil
+	}
+	ids := make([]int, len(chars))
+	for i, ch := range chars {
+		ids[i] = ch.ID
+	}
+	return ids
+}
+
+func intList(p *int) []int {
+	if p == nil {
+		return nil
+	}
+	return []int{*p}
+}

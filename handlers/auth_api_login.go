@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/auth"
+)
+
+// msgMalformedJSON answers a body that is not the JSON object expected.
+const msgMalformedJSON = "Malformed JSON body."
+
+type apiCredentials struct {
+	Code            string `json:"code"`
+	DiscordUsername string `json:"discord_username"`
+	Password        string `json:"password"`
+}
+
+type apiTokenData struct {
+	Token string `json:"token"`
+}
+
+// apiLogin exchanges a username and password for a session token. The
+// token is returned in the body only; API clients send it as a Bearer
+// header. Inactive accounts are told so only after a correct password.
+func (s *Server) apiLogin(c fiber.Ctx) error {
+	var in apiCredentials
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
+	}
+	acc, err := auth.Login(s.DB, in.DiscordUsername, in.Password)
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		return apiError(c, fiber.StatusUnauthorized, "Invalid credentials.")
+	case errors.Is(err, auth.ErrAccountInactive):
+		return apiError(c, fiber.StatusForbidden, "Account is inactive.")
+	case errors.Is(err, auth.ErrNoPlayerLinked):
+		return apiError(c, fiber.StatusUnauthorized, "No player account linked.")
+	case err != nil:
+		return err
+	}
+	tok, err := s.sessionToken(acc)
+	if err != nil {
+		return err
+	}
+	return apiOK(c, apiTokenData{Token: tok})
+}

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/schedule"
+)
+
+// calendarFeed answers GET /calendar/{token}.ics: the player's iCal feed of
+// upcoming raid events and weekly raid nights. The secret token in the URL
+// is the only credential (calendar apps send no cookies); an unknown token
+// is 404, never a hint that it once existed.
+func (s *Server) calendarFeed(c fiber.Ctx) error {
+	token, ok := strings.CutSuffix(c.Params("file"), ".ics")
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	if _, err := schedule.PlayerByCalendarToken(s.DB, token); err != nil {
+		if _, _, known := scheduleStatus(err); known {
+			return fiber.ErrNotFound
+		}
+		return err
+	}
+	now := s.Now()
+	events, err := schedule.CalendarEvents(s.DB, s.Config.GuildTimezone, now, s.calendarHost())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "private, max-age=900")
+	return c.SendString(schedule.RenderICal(s.Config.Guild.Name+" raids", events, now))
+}
+
+// calendarHost names this site in event UIDs, so they are unique world-wide.
+func (s *Server) calendarHost() string {
+	if u, err := url.Parse(s.Config.BaseURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "patt.local"
+}
+
+// calendarURL is the player's feed address, shown on /availability.
+func (s *Server) calendarURL(token string) string {
+	return strings.TrimRight(s.Config.BaseURL, "/") + "/calendar/" + token + ".ics"
+}

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/identity"
+)
+
+// profileInfoUpdate saves the player's display name, time zone and
+// auto-invite choice.
+func (s *Server) profileInfoUpdate(c fiber.Ctx) error {
+	v := viewerOf(c)
+	in := identity.ProfilePreferences{
+		DisplayName:      c.FormValue("display_name"),
+		Timezone:         c.FormValue("timezone"),
+		AutoInviteEvents: c.FormValue("auto_invite_events") == "on",
+	}
+	err := identity.SaveProfilePreferences(s.DB, v.PlayerID, in, s.Now())
+	var fe identity.ProfileFieldErrors
+	if errors.As(err, &fe) {
+		page, err := s.profilePage(v.PlayerID)
+		if err != nil {
+			return err
+		}
+		page.Info.DisplayName, page.Info.Timezone, page.Info.AutoInviteEvents = in.DisplayName, in.Timezone, in.AutoInviteEvents
+		page.Info.Errors = fe
+		return s.profileFormError(c, "partials/profile/info_form", page)
+	}
+	if err != nil {
+		return err
+	}
+	return s.profileSaved(c, "partials/profile/info_form", "profile-saved", func(p *ProfilePage) {
+		p.Info.Saved = flashMessages["profile-saved"]
+	})
+}

@@ -1,0 +1,251 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"patt/browsertest"
+	"patt/dbtest"
+	"patt/models"
+	"patt/voting"
+)
+
+// loginTab gives a browser a member's session cookie.
+func loginTab(ctx context.Context, base, token string) error {
+	return chromedp.Run(ctx, network.ClearBrowserCookies(), chromedp.ActionFunc(func(ctx context.Context) error {
+		return network.SetCookie(SessionCookie, token).WithURL(base).WithPath("/").WithHTTPOnly(true).Do(ctx)
+	}))
+}
+
+// center returns a point in the first element matching sel, a third of
+// the way down (clear of the sticky picks bar at the bottom of the view).
+func center(ctx context.Context, sel string) (x, y float64, err error) {
+	var r []float64
+	err = chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(
+		`(() => { const b = document.querySelector(%q).getBoundingClientRect(); return [b.left + b.width/2, b.top + b.height/3]; })()`, sel), &r))
+	if err == nil && len(r) == 2 {
+		x, y = r[0], r[1]
+	}
+	return
+}
+
+// drag moves the mouse like a person: press on from, move in steps, release
+// on to. SortableJS (forceFallback) follows real mouse events.
+func drag(ctx context.Context, from, to string) error {
+	x0, y0, err := center(ctx, from)
+	if err != nil {
+		return err
+	}
+	x1, y1, err := center(ctx, to)
+	if err != nil {
+		return err
+	}
+	return chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := input.DispatchMouseEvent(input.MouseMoved, x0, y0).Do(ctx); err != nil {
+			return err
+		}
+		if err := input.DispatchMouseEvent(input.MousePressed, x0, y0).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		const steps = 12
+		for i := 1; i <= steps; i++ {
+			x := x0 + (x1-x0)*float64(i)/steps
+			y := y0 + (y1-y0)*float64(i)/steps
+			if err := input.DispatchMouseEvent(input.MouseMoved, x, y).WithButton(input.Left).WithButtons(1).Do(ctx); err != nil {
+				return err
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		time.Sleep(80 * time.Millisecond)
+		return input.DispatchMouseEvent(input.MouseReleased, x1, y1).WithButton(input.Left).WithClickCount(1).Do(ctx)
+	}), chromedp.Sleep(250*time.Millisecond))
+}
+
+// click presses and releases the mouse on an element, as a person would.
+func click(sel string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		x, y, err := center(ctx, sel)
+		if err != nil {
+			return err
+		}
+		if err := input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithButtons(1).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		if err := input.DispatchMouseEvent(input.MouseReleased, x, y).WithButton(input.Left).WithClickCount(1).Do(ctx); err != nil {
+			return err
+		}
+		time.Sleep(150 * time.Millisecond)
+		return nil
+	})
+}
+
+func cardSel(id int) string { return fmt.Sprintf(`.ballot__card[data-entry="%d"]`, id) }
+func slotSel(rank int) string { return fmt.Sprintf(`[data-drop="%d"]`, rank) }
+
+// A real art vote in the browser: three members rank by dragging (one by
+// clicking), one of them watches the standings refresh without a reload,
+// an officer closes the campaign and the final results name the winner.
+func TestVoteInBrowser(t *testing.T) {
+	watcher := browsertest.New(t)
+	actor := browsertest.Tab(t)
+	db, _ := dbtest.Migrated(t, models.SQLite)
+	app, s := testApp(t, db)
+	base := browsertest.Serve(t, app)
+
+	camp := voteCampaign(t, s, func(st *voting.Settings) {
+		st.Title = "Spring Guild Art Vote"
+		st.Description = "Which piece goes on the guild banner this season?"
+		st.MinRankToVote = 2
+	}, true, "Ember Drake", "Frost Wyrm", "Storm Gryphon", "Void Kitten")
+	id := func(name string) int {
+		for _, e := range camp.Entries {
+			if e.Name == name {
+				return e.ID
+			}
+		}
+		t.Fatalf("no entry %s", name)
+		return 0
+	}
+	_, uA := seedMember(t, db, "Ashara", 3)
+	_, uB := seedMember(t, db, "Brannoc", 3)
+	_, uC := seedMember(t, db, "Celwyn", 2)
+	_, uO := seedMember(t, db, "Officer", 4)
+	votePath := fmt.Sprintf("%s/vote/%d", base, camp.ID)
+
+	ballotOf := func(u models.User) []voting.Pick {
+		var p models.Player
+		require.NoError(t, db.Where("website_user_id = ?", u.ID).Take(&p).Error)
+		picks, err := voting.BallotOf(db, camp.ID, p.ID)
+		require.NoError(t, err)
+		return picks
+	}
+	names := func(ps []voting.Pick) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+
+	// Member A drags Ember → #1, Frost → #2, Storm → #3.
+	require.NoError(t, loginTab(watcher, base, tokenFor(t, s, uA)))
+	require.NoError(t, chromedp.Run(watcher, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery)))
+	require.NoError(t, drag(watcher, cardSel(id("Ember Drake")), slotSel(1)))
+	require.NoError(t, drag(watcher, cardSel(id("Frost Wyrm")), slotSel(2)))
+	browsertest.Screenshot(t, watcher, "vote-ballot-dragging.png")
+	require.NoError(t, drag(watcher, cardSel(id("Storm Gryphon")), slotSel(3)))
+	var disabled bool
+	var summary string
+	require.NoError(t, chromedp.Run(watcher,
+		chromedp.Evaluate(`document.querySelector('[data-submit]').disabled`, &disabled),
+		chromedp.Text(`[data-summary]`, &summary, chromedp.ByQuery)))
+	require.False(t, disabled, "submit enabled once all three slots are filled")
+	assert.Contains(t, summary, "Ember Drake")
+	browsertest.Screenshot(t, watcher, "vote-ballot-ready.png")
+	require.NoError(t, chromedp.Run(watcher,
+		chromedp.Click(`[data-submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-state="voted"]`, chromedp.ByQuery)))
+	require.Equal(t, []string{"Ember Drake", "Frost Wyrm", "Storm Gryphon"}, names(ballotOf(uA)))
+
+	// The watcher marks its page: a reload would lose the mark.
+	var before string
+	require.NoError(t, chromedp.Run(watcher,
+		chromedp.Evaluate(`window.__pattMark = 'still-here'`, nil),
+		chromedp.Text(`[data-results]`, &before, chromedp.ByQuery)))
+	assert.Contains(t, before, "Ember Drake")
+	browsertest.Screenshot(t, watcher, "vote-voted.png")
+
+	// Member B ranks by clicking (the alternative to dragging):
+	// Storm, Ember, Frost; a click on a picked card takes it out again.
+	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uB)))
+	require.NoError(t, chromedp.Run(actor, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery),
+		click(cardSel(id("Void Kitten"))),
+		click(cardSel(id("Storm Gryphon"))),
+		click(cardSel(id("Void Kitten"))), // out again: Storm moves up to #1
+		click(cardSel(id("Ember Drake"))),
+		click(cardSel(id("Frost Wyrm"))),
+		chromedp.Click(`[data-submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-state="voted"]`, chromedp.ByQuery)))
+	require.Equal(t, []string{"Storm Gryphon", "Ember Drake", "Frost Wyrm"}, names(ballotOf(uB)))
+
+	// Member C drags Storm → #1, Ember → #3, then drops Frost on #3, which
+	// swaps Ember back to the pool; Ember → #2 fills the ballot.
+	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uC)))
+	require.NoError(t, chromedp.Run(actor, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery)))
+	require.NoError(t, drag(actor, cardSel(id("Storm Gryphon")), slotSel(1)))
+	require.NoError(t, drag(actor, cardSel(id("Ember Drake")), slotSel(3)))
+	require.NoError(t, drag(actor, cardSel(id("Frost Wyrm")), slotSel(3)))
+	require.NoError(t, drag(actor, cardSel(id("Ember Drake")), slotSel(2)))
+	require.NoError(t, chromedp.Run(actor,
+		chromedp.Click(`[data-submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-state="voted"]`, chromedp.ByQuery)))
+	require.Equal(t, []string{"Storm Gryphon", "Ember Drake", "Frost Wyrm"}, names(ballotOf(uC)))
+
+	// Storm 1+3+3 = 7, Ember 3+2+2 = 7, Frost 2+1+1 = 4: Storm and Ember
+	// tie on points; Storm has 2 firsts to Ember's 1, so Storm leads.
+	// The watcher's standings refresh by polling, without a reload.
+	var after, mark string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		require.NoError(t, chromedp.Run(watcher, chromedp.Text(`[data-results]`, &after, chromedp.ByQuery)))
+		if strings.Index(after, "Storm Gryphon") >= 0 && strings.Index(after, "Storm Gryphon") < strings.Index(after, "Ember Drake") {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	require.NoError(t, chromedp.Run(watcher, chromedp.Evaluate(`window.__pattMark || ''`, &mark)))
+	assert.Equal(t, "still-here", mark, "the page was not reloaded")
+	require.Less(t, strings.Index(after, "Storm Gryphon"), strings.Index(after, "Ember Drake"), "standings updated: %s", after)
+	assert.Contains(t, after, "7 pts")
+	browsertest.Screenshot(t, watcher, "vote-standings-updated.png")
+
+	// The officer closes the campaign from the editor (confirm accepted).
+	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uO)))
+	require.NoError(t, chromedp.Run(actor,
+		chromedp.Navigate(fmt.Sprintf("%s/admin/campaigns/%d/edit", base, camp.ID)),
+		chromedp.WaitVisible(`[data-close-campaign]`, chromedp.ByQuery)))
+	browsertest.Screenshot(t, actor, "admin-campaign-live.png")
+	require.NoError(t, chromedp.Run(actor,
+		chromedp.Evaluate(`window.confirm = () => true`, nil),
+		chromedp.Click(`[data-close-campaign]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash--success`, chromedp.ByQuery)))
+	closed, err := voting.Get(db, camp.ID)
+	require.NoError(t, err)
+	require.Equal(t, voting.StatusClosed, closed.Status)
+	browsertest.Screenshot(t, actor, "admin-campaign-closed.png")
+
+	// The watcher's polling picks up the final results, winner first.
+	var final string
+	deadline = time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		require.NoError(t, chromedp.Run(watcher, chromedp.Text(`#standings`, &final, chromedp.ByQuery)))
+		if strings.Contains(final, "Final Results") {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	require.Contains(t, final, "Final Results")
+	require.NoError(t, chromedp.Run(watcher, chromedp.Evaluate(`window.__pattMark || ''`, &mark)))
+	assert.Equal(t, "still-here", mark)
+	var winner string
+	require.NoError(t, chromedp.Run(watcher, chromedp.Text(`.result-row--first .result-row__name`, &winner, chromedp.ByQuery)))
+	assert.Equal(t, "Storm Gryphon", winner)
+	assert.Contains(t, final, "WINNER")
+	browsertest.Screenshot(t, watcher, "vote-final-results.png")
+
+	// A visitor sees the same final results on a fresh load.
+	require.NoError(t, chromedp.Run(actor, network.ClearBrowserCookies(), chromedp.Navigate(votePath),
+		chromedp.WaitVisible(`[data-state="closed"]`, chromedp.ByQuery),
+		chromedp.Text(`.result-row--first .result-row__name`, &winner, chromedp.ByQuery)))
+	assert.Equal(t, "Storm Gryphon", winner)
+	browsertest.Screenshot(t, actor, "vote-closed-visitor.png")
+}

@@ -1,0 +1,319 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/models"
+	"patt/voting"
+)
+
+// registerVotingRoutes adds the vote pages, the officers' campaign pages
+// and the campaign JSON API (spec voting §7–8).
+func (s *Server) registerVotingRoutes(app *fiber.App) {
+	app.Get("/vote/:id", s.voteShow)
+	app.Get("/vote/:id/panel", s.votePanel)
+	app.Get("/vote/:id/standings", s.voteStandings)
+	app.Post("/vote/:id", s.requireLogin, s.voteSubmit)
+
+	admin := app.Group("/admin", s.requireRank(OfficerLevel))
+	admin.Get("/", s.adminHome)
+	admin.Get("/campaigns", s.adminCampaignList)
+	admin.Get("/campaigns/new", s.adminCampaignNew)
+	admin.Post("/campaigns/new", s.adminCampaignCreate)
+	admin.Get("/campaigns/:id/edit", s.adminCampaignEdit)
+	admin.Post("/campaigns/:id/edit", s.adminCampaignUpdate)
+	admin.Get("/campaigns/:id/turnout", s.adminCampaignTurnout)
+	admin.Post("/campaigns/:id/activate", s.adminCampaignActivate)
+	admin.Post("/campaigns/:id/close", s.adminCampaignClose)
+	admin.Post("/campaigns/:id/entries", s.adminCampaignEntryAdd)
+	admin.Post("/campaigns/:id/entries/order", s.adminCampaignEntryOrder)
+	admin.Post("/campaigns/:id/entries/:eid", s.adminCampaignEntryUpdate)
+	admin.Post("/campaigns/:id/entries/:eid/move", s.adminCampaignEntryMove)
+	admin.Post("/campaigns/:id/entries/:eid/delete", s.adminCampaignEntryDelete)
+
+	s.registerCampaignAPI(app)
+}
+
+// adminHome: the admin area opens on Campaigns (spec §8.5).
+func (s *Server) adminHome(c fiber.Ctx) error {
+	return c.Redirect().Status(fiber.StatusFound).To("/admin/campaigns")
+}
+
+func init() {
+	for k, v := range map[string]string{
+		"campaign-created":   "Campaign created. Add its entries, then activate it.",
+		"campaign-updated":   "Campaign updated.",
+		"campaign-live":      "Campaign is now live!",
+		"campaign-closed":    "Campaign closed. Results calculated.",
+		"entry-added":        "Entry added.",
+		"entry-updated":      "Entry updated.",
+		"entry-removed":      "Entry removed.",
+		"entries-reordered":  "Entries reordered.",
+		"vote-recorded":      "Your vote is in!",
+		"err-campaign-state": "That action does not fit the campaign's current status.",
+	} {
+		flashMessages[k] = v
+	}
+	homeCampaigns = homeVoteCards
+}
+
+// intParam reads a numeric route parameter; anything else is a 404.
+func intParam(c fiber.Ctx, name string) (int, error) {
+	n, err := strconv.Atoi(c.Params(name))
+	if err != nil || n <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return n, nil
+}
+
+// votingStatus maps a voting rule error to its HTTP status (decision 1).
+func votingStatus(err error) int {
+	switch voting.KindOf(err) {
+	case voting.KindNotFound:
+		return fiber.StatusNotFound
+	case voting.KindConflict:
+		return fiber.StatusConflict
+	case voting.KindForbidden:
+		return fiber.StatusForbidden
+	case voting.KindMalformed:
+		return fiber.StatusBadRequest
+	case voting.KindInvalid:
+		return fiber.StatusUnprocessableEntity
+	}
+	return fiber.StatusInternalServerError
+}
+
+// pageError turns a voting error into the HTML error page (or passes
+// unexpected errors on as 500s).
+func pageError(err error) error {
+	if voting.KindOf(err) == 0 {
+		return err
+	}
+	return fiber.NewError(votingStatus(err), err.Error())
+}
+
+func viewerLevel(v *Viewer) int {
+	if v == nil {
+		return 0
+	}
+	return v.RankLevel
+}
+
+// visibleCampaign loads a campaign the viewer may see. Drafts are 404 to
+// non-officers (§12.12); a rank too low is 403.
+func (s *Server) visibleCampaign(c fiber.Ctx, id int) (*models.Campaign, error) {
+	camp, err := voting.Get(s.DB, id)
+	if err != nil {
+		if voting.KindOf(err) == voting.KindNotFound {
+			return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
+		}
+		return nil, err
+	}
+	v := viewerOf(c)
+	switch voting.VisibilityFor(camp, viewerLevel(v), v.IsOfficer()) {
+	case voting.Hidden:
+		return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
+	case voting.Forbidden:
+		return nil, errForbiddenCampaign
+	}
+	// A campaign past its end closes on read (§12.7), not a minute later.
+	return voting.RefreshStatus(s.DB, s.Now(), camp)
+}
+
+var errForbiddenCampaign = fiber.NewError(fiber.StatusForbidden, "You don't have permission to view this campaign.")
+
+func typeLabel(t string) string {
+	for _, x := range voting.Types {
+		if x.Value == t {
+			return x.Label
+		}
+	}
+	return t
+}
+
+// standingsView is the results panel (spec §8.4): live standings for
+// voters, final results once closed.
+type standingsView struct {
+	CampaignID int
+	Final      bool
+	Poll       bool // live: the fragment refreshes itself
+	IRV        bool
+	ScoreUnit  string
+	Stats      voting.Stats
+	Rows       []resultRow
+	Rounds     []roundView
+	MyPicks    []pickView
+	UpdatedAt  string
+	// ProgressClass is the turnout bar's width class for pages without JS.
+	ProgressClass string
+}
+
+type resultRow struct {
+	Rank         int
+	Medal        string
+	Name         string
+	ImageURL     string
+	Winner, Tied bool
+	Firsts       int
+	Seconds      int
+	Thirds       int
+	Score        int
+	BarPct       int
+	BarClass     string
+	EliminatedIn int
+}
+
+type roundView struct {
+	Number    int
+	Exhausted int
+	Rows      []roundRow
+}
+
+type roundRow struct {
+	Name                string
+	Votes               int
+	Eliminated, Winner  bool
+	BarPct              int
+	BarClass            string
+	EliminatedThisRound bool
+}
+
+type pickView struct {
+	Rank   int
+	Name   string
+	Points string
+}
+
+func pctClass(p int) string {
+	p = int(math.Round(float64(p)/5) * 5)
+	return fmt.Sprintf("w-%d", min(100, max(0, p)))
+}
+
+func pointsLabel(kind string, picks, rank int) string {
+	if kind == voting.TypeIRV {
+		return ordinal(rank) + " choice"
+	}
+	p := voting.Points(kind, picks, rank)
+	if p == 1 {
+		return "1 pt"
+	}
+	return strconv.Itoa(p) + " pts"
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+// buildStandings computes the results panel for a campaign; playerID > 0
+// adds that player's picks.
+func (s *Server) buildStandings(camp *models.Campaign, playerID int) (*standingsView, error) {
+	tally, err := voting.Standings(s.DB, camp)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := voting.CampaignStats(s.DB, camp)
+	if err != nil {
+		return nil, err
+	}
+	images := map[int]string{}
+	for _, e := range camp.Entries {
+		if e.ImageURL != nil {
+			images[e.ID] = *e.ImageURL
+		}
+	}
+	v := &standingsView{CampaignID: camp.ID, Final: camp.Status == voting.StatusClosed, Stats: stats,
+		IRV: tally.Type == voting.TypeIRV, ScoreUnit: "pts",
+		UpdatedAt: s.Now().UTC().Format("15:04:05 UTC")}
+	v.Poll = camp.Status == voting.StatusLive
+	v.ProgressClass = pctClass(int(stats.Percent))
+	if v.IRV {
+		v.ScoreUnit = "votes"
+	}
+	top := 1
+	for _, st := range tally.Standings {
+		top = max(top, st.Score)
+	}
+	if stats.Ballots > 0 || tally.Ballots > 0 {
+		for _, st := range tally.Standings {
+			pct := max(int(math.Round(float64(st.Score)/float64(top)*100)), 2)
+			r := resultRow{Rank: st.Rank, Name: st.Name, ImageURL: images[st.EntryID], Tied: st.Tied,
+				Firsts: st.Firsts, Seconds: st.Seconds, Thirds: st.Thirds, Score: st.Score, BarPct: pct,
+				BarClass: pctClass(pct), EliminatedIn: st.EliminatedIn}
+			r.Medal = "#" + strconv.Itoa(st.Rank)
+			if st.Rank <= 3 {
+				r.Medal = []string{"🥇", "🥈", "🥉"}[st.Rank-1]
+			}
+			r.Winner = v.Final && st.Rank == 1
+			v.Rows = append(v.Rows, r)
+		}
+	}
+	for _, rd := range tally.Rounds {
+		rv := roundView{Number: rd.Number, Exhausted: rd.Exhausted}
+		most := 1
+		for _, rc := range rd.Counts {
+			most = max(most, rc.Votes)
+		}
+		for _, rc := range rd.Counts {
+			pct := max(int(math.Round(float64(rc.Votes)/float64(most)*100)), 2)
+			rv.Rows = append(rv.Rows, roundRow{Name: rc.Name, Votes: rc.Votes, BarPct: pct, BarClass: pctClass(pct),
+				EliminatedThisRound: rd.Eliminated == rc.EntryID, Winner: rd.Winner == rc.EntryID})
+		}
+		v.Rounds = append(v.Rounds, rv)
+	}
+	if playerID > 0 {
+		picks, err := voting.BallotOf(s.DB, camp.ID, playerID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range picks {
+			v.MyPicks = append(v.MyPicks, pickView{Rank: p.Rank, Name: p.Name,
+				Points: pointsLabel(camp.Type, camp.PicksPerVoter, p.Rank)})
+		}
+	}
+	return v, nil
+}
+
+// humanDuration renders a countdown's server-side text like app.js does.
+func humanDuration(d time.Duration) string {
+	sec := int(d.Seconds())
+	if sec <= 0 {
+		return "Voting has ended"
+	}
+	days, sec := sec/86400, sec%86400
+	h, sec := sec/3600, sec%3600
+	m, sec := sec/60, sec%60
+	var parts []string
+	if days > 0 {
+		parts = append(parts, fmt.Sprintf("%dd", days))
+	}
+	if days > 0 || h > 0 {
+		parts = append(parts, fmt.Sprintf("%dh", h))
+	}
+	if days > 0 || h > 0 || m > 0 {
+		parts = append(parts, fmt.Sprintf("%dm", m))
+	}
+	parts = append(parts, fmt.Sprintf("%ds", sec))
+	return strings.Join(parts, " ")
+}
+
+func isVotingErr(err error) bool {
+	var e *voting.Error
+	return errors.As(err, &e)
+}

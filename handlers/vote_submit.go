@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/voting"
+)
+
+// voteSubmit handles POST /vote/{id}: the ballot form, filled by the
+// drag-to-rank script or by hand (a rank select per entry). Success
+// redirects to the page, which then shows the voted state; a refused
+// ballot re-renders the form with the message and the picks kept.
+func (s *Server) voteSubmit(c fiber.Ctx) error {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return c.Redirect().Status(fiber.StatusFound).To("/")
+	}
+	v := viewerOf(c)
+	camp, err := s.visibleCampaign(c, id)
+	if err != nil {
+		return err
+	}
+	form, err := c.Request().MultipartForm()
+	values := map[string][]string{}
+	if err == nil && form != nil {
+		values = form.Value
+	} else {
+		c.Request().PostArgs().VisitAll(func(k, val []byte) {
+			values[string(k)] = append(values[string(k)], string(val))
+		})
+	}
+	picks, err := voting.ParseBallotForm(values)
+	if err == nil {
+		err = voting.CastBallot(s.DB, s.Now(), id, v.PlayerID, picks)
+	}
+	if err == nil {
+		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d?flash=vote-recorded", id))
+	}
+	if !isVotingErr(err) {
+		return err
+	}
+	// Re-read: the campaign may have closed or the player may have voted
+	// in another tab; the page then shows that state with the message.
+	if fresh, ferr := s.visibleCampaign(c, id); ferr == nil {
+		camp = fresh
+	}
+	page, perr := s.buildVotePage(c, camp)
+	if perr != nil {
+		return perr
+	}
+	page.Error = err.Error()
+	given := map[int]int{}
+	for _, p := range picks {
+		given[p.EntryID] = p.Rank
+	}
+	for i := range page.Entries {
+		page.Entries[i].Rank = given[page.Entries[i].ID]
+	}
+	return s.render(c, votingStatus(err), "pages/vote/show", &Page{Title: page.Title, Data: page})
+}

@@ -1,0 +1,419 @@
+package identity
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"patt/models"
+)
+
+// Where a player's guild rank came from (players.guild_rank_source).
+// Officers' choices (admin_override, manual) are never overwritten by a
+// sync; the other two are recomputed by DeriveRank.
+const (
+	RankSourceCharacter = "wow_character"
+	RankSourceDiscord   = "discord_sync"
+	RankSourceOverride  = "admin_override"
+	RankSourceManual    = "manual"
+)
+
+const maxPlayerName = 100
+
+// ErrNoRanks is returned when a player is created without a rank and there
+// is no rank to default to.
+var ErrNoRanks = errors.New("No ranks configured: no Initiate rank (level 1) found — run seed first")
+
+// NewPlayer is a player an officer adds by hand.
+type NewPlayer struct {
+	DisplayName string
+	// RankID is the rank to give; nil means the lowest rank (Initiate).
+	RankID *int
+	// Source is recorded as guild_rank_source: RankSourceManual from the
+	// Player Manager, RankSourceOverride from the API.
+	Source string
+}
+
+// CreatePlayer adds an active player without accounts or characters.
+func CreatePlayer(db *gorm.DB, in NewPlayer) (models.Player, error) {
+	p := models.Player{DisplayName: strings.TrimSpace(in.DisplayName), IsActive: true}
+	if err := validateDisplayName(p.DisplayName); err != nil {
+		return p, err
+	}
+	source := in.Source
+	if source == "" {
+		source = RankSourceManual
+	}
+	p.GuildRankSource = &source
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if in.RankID != nil {
+			if _, err := RankByID(tx, *in.RankID); err != nil {
+				if IsNotFound(err) {
+					return invalid("guild_rank_id", "Rank %d not found", *in.RankID)
+				}
+				return err
+			}
+			p.GuildRankID = in.RankID
+		} else {
+			r, err := lowestRank(tx)
+			if err != nil {
+				return err
+			}
+			p.GuildRankID = &r.ID
+		}
+		if err := tx.Omit("Characters").Create(&p).Error; err != nil {
+			return fmt.Errorf("create player %q: %w", p.DisplayName, err)
+		}
+		return nil
+	})
+	return p, err
+}
+
+// lowestRank is the rank new players get: level 1 (Initiate), or the
+// lowest level there is.
+func lowestRank(tx *gorm.DB) (models.GuildRank, error) {
+	var r models.GuildRank
+	err := tx.Order("level").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNoRanks
+	}
+	if err != nil {
+		return r, fmt.Errorf("find lowest rank: %w", err)
+	}
+	return r, nil
+}
+
+// PlayerByID returns the player with rank, Discord user and characters, or
+// a NotFoundError.
+func PlayerByID(db *gorm.DB, id int) (models.Player, error) {
+	var p models.Player
+	err := db.Preload("Rank").Preload("DiscordUser").Preload("Characters.Character").Take(&p, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, notFound("Player %d not found", id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("load player %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// Players lists every player by display name, with rank and Discord user.
+func Players(db *gorm.DB) ([]models.Player, error) {
+	var ps []models.Player
+	if err := db.Preload("Rank").Preload("DiscordUser").Order("display_name").Order("id").Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("list players: %w", err)
+	}
+	return ps, nil
+}
+
+// PlayerByUserID returns the player of a website account, or nil.
+func PlayerByUserID(db *gorm.DB, userID int) (*models.Player, error) {
+	return onePlayer(db.Preload("Rank").Where("website_user_id = ?", userID))
+}
+
+// PlayerByDiscordID returns the player linked to a Discord snowflake, or nil.
+func PlayerByDiscordID(db *gorm.DB, snowflake string) (*models.Player, error) {
+	du := models.Table(db, &models.DiscordUser{})
+	return onePlayer(db.Preload("Rank").
+		Where("discord_user_id IN (SELECT id FROM "+du+" WHERE discord_id = ?)", snowflake))
+}
+
+func onePlayer(q *gorm.DB) (*models.Player, error) {
+	var p models.Player
+	err := q.Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load player: %w", err)
+	}
+	return &p, nil
+}
+
+// PlayersByMinRank lists players whose rank level is at least min, by name.
+func PlayersByMinRank(db *gorm.DB, min int) ([]models.Player, error) {
+	var ps []models.Player
+	err := db.Joins("Rank").Where(`"Rank".level >= ?`, min).Order("display_name").Find(&ps).Error
+	if err != nil {
+		return nil, fmt.Errorf("list players of rank %d+: %w", min, err)
+	}
+	return ps, nil
+}
+
+// EligibleVoters lists players of rank level min or higher who have a
+// website account (only they can log in to vote).
+func EligibleVoters(db *gorm.DB, min int) ([]models.Player, error) {
+	var ps []models.Player
+	err := db.Joins("Rank").Where(`"Rank".level >= ? AND website_user_id IS NOT NULL`, min).
+		Order("display_name").Find(&ps).Error
+	if err != nil {
+		return nil, fmt.Errorf("list eligible voters of rank %d+: %w", min, err)
+	}
+	return ps, nil
+}
+
+// RenamePlayer changes a player's display name.
+func RenamePlayer(db *gorm.DB, id int, name string) (models.Player, error) {
+	return UpdatePlayer(db, id, PlayerPatch{DisplayName: To(name)})
+}
+
+// PlayerPatch changes some of a player's officer-editable fields.
+type PlayerPatch struct {
+	DisplayName     Change[string]
+	GuildRankID     Change[*int]
+	GuildRankSource Change[*string]
+	IsActive        Change[bool]
+	Notes           Change[*string]
+}
+
+// UpdatePlayer applies a patch in one transaction. Setting a rank without a
+// source records it as an officer's override, so no sync undoes it.
+// Deactivating a player also ends their website sessions.
+func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
+	var pl models.Player
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if pl, err = loadPlayer(tx, id); err != nil {
+			return err
+		}
+		cols := []string{"updated_at"}
+		if p.DisplayName.Set {
+			pl.DisplayName = strings.TrimSpace(p.DisplayName.Value)
+			if err := validateDisplayName(pl.DisplayName); err != nil {
+				return err
+			}
+			cols = append(cols, "display_name")
+		}
+		if p.GuildRankID.Set {
+			if r := p.GuildRankID.Value; r != nil {
+				if _, err := RankByID(tx, *r); err != nil {
+					if IsNotFound(err) {
+						return invalid("guild_rank_id", "Rank %d not found", *r)
+					}
+					return err
+				}
+			}
+			pl.GuildRankID = p.GuildRankID.Value
+			if !p.GuildRankSource.Set {
+				src := RankSourceOverride
+				pl.GuildRankSource = &src
+				cols = append(cols, "guild_rank_source")
+			}
+			cols = append(cols, "guild_rank_id")
+		}
+		if p.GuildRankSource.Set {
+			if s := p.GuildRankSource.Value; s != nil && !validRankSource(*s) {
+				return invalid("guild_rank_source", "guild_rank_source must be one of wow_character, discord_sync, admin_override, manual.")
+			}
+			pl.GuildRankSource = p.GuildRankSource.Value
+			cols = append(cols, "guild_rank_source")
+		}
+		if p.Notes.Set {
+			pl.Notes = trimmedOrNil(p.Notes.Value)
+			cols = append(cols, "notes")
+		}
+		deactivated := false
+		if p.IsActive.Set {
+			deactivated = pl.IsActive && !p.IsActive.Value
+			pl.IsActive = p.IsActive.Value
+			cols = append(cols, "is_active")
+		}
+		if err := tx.Model(&pl).Select(cols).Updates(&pl).Error; err != nil {
+			return fmt.Errorf("update player %d: %w", id, err)
+		}
+		if deactivated {
+			return revokeSessions(tx, pl.WebsiteUserID)
+		}
+		return nil
+	})
+	return pl, err
+}
+
+// SetPlayerActive activates or deactivates a player; deactivation ends the
+// player's website sessions at once (their tokens carry the old version).
+func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
+	return UpdatePlayer(db, id, PlayerPatch{IsActive: To(active)})
+}
+
+// revokeSessions bumps the account's token version: every session token
+// issued before stops working on its next request.
+func revokeSessions(tx *gorm.DB, userID *int) error {
+	if userID == nil {
+		return nil
+	}
+	err := tx.Model(&models.User{}).Where("id = ?", *userID).
+		Update("token_version", gorm.Expr("token_version + 1")).Error
+	if err != nil {
+		return fmt.Errorf("revoke sessions of user %d: %w", *userID, err)
+	}
+	return nil
+}
+
+// DeletePlayer removes a player and their character links (the characters
+// stay, unlinked). Unused invite codes go with the player. A player that
+// anything else still points at — votes, availability, attendance, a
+// website account… — is not deleted: the ConflictError names those
+// dependents, and deactivating is the way to retire such a player.
+func DeletePlayer(db *gorm.DB, id int) (models.Player, error) {
+	var pl models.Player
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if pl, err = loadPlayer(tx, id); err != nil {
+			return err
+		}
+		deps, err := playerDependents(tx, &pl)
+		if err != nil {
+			return err
+		}
+		if len(deps) > 0 {
+			return dependentsConflict("Player "+pl.DisplayName, deps)
+		}
+		if err := tx.Where("player_id = ? AND used_at IS NULL", id).Delete(&models.InviteCode{}).Error; err != nil {
+			return fmt.Errorf("delete invites of player %d: %w", id, err)
+		}
+		err = tx.Delete(&models.Player{}, id).Error
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return &ConflictError{Msg: fmt.Sprintf("Player %s is still referenced elsewhere and cannot be deleted; deactivate them instead.", pl.DisplayName)}
+		}
+		if err != nil {
+			return fmt.Errorf("delete player %d: %w", id, err)
+		}
+		return nil
+	})
+	return pl, err
+}
+
+func playerDependents(tx *gorm.DB, pl *models.Player) ([]string, error) {
+	var deps []string
+	if pl.WebsiteUserID != nil {
+		deps = append(deps, "a website account")
+	}
+	checks := []struct {
+		model     any
+		where     string
+		one, many string
+	}{
+		{&models.Vote{}, "player_id = ?", "vote", "votes"},
+		{&models.AvailabilityWindow{}, "player_id = ?", "availability day", "availability days"},
+		{&models.RaidAttendance{}, "player_id = ?", "attendance record", "attendance records"},
+		{&models.CampaignEntry{}, "player_id = ?", "campaign entry", "campaign entries"},
+		{&models.Campaign{}, "created_by_player_id = ?", "created campaign", "created campaigns"},
+		{&models.RaidEvent{}, "created_by_player_id = ?", "created raid event", "created raid events"},
+		{&models.InviteCode{}, "player_id = ? AND used_at IS NOT NULL", "used invite code", "used invite codes"},
+		{&models.InviteCode{}, "created_by_player_id = ?", "issued invite code", "issued invite codes"},
+		{&models.OnboardingSession{}, "verified_player_id = ?", "onboarding session", "onboarding sessions"},
+	}
+	for _, c := range checks {
+		var n int64
+		if err := tx.Model(c.model).Where(c.where, pl.ID).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("count dependents of player %d: %w", pl.ID, err)
+		}
+		if n > 0 {
+			deps = append(deps, plural(int(n), c.one, c.many))
+		}
+	}
+	return deps, nil
+}
+
+// SetRankOverride gives a player a rank by an officer's decision; syncs
+// leave it alone until the override is cleared.
+func SetRankOverride(db *gorm.DB, playerID, rankID int) (models.Player, error) {
+	src := RankSourceOverride
+	return UpdatePlayer(db, playerID, PlayerPatch{GuildRankID: To(&rankID), GuildRankSource: To(&src)})
+}
+
+// ClearRankOverride drops an officer's override and derives the rank again
+// from characters and Discord roles (keeping the current rank when neither
+// says anything).
+func ClearRankOverride(db *gorm.DB, playerID int) (RankDerivation, error) {
+	var d RankDerivation
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if _, err := loadPlayer(tx, playerID); err != nil {
+			return err
+		}
+		if err := tx.Model(&models.Player{}).Where("id = ?", playerID).
+			Update("guild_rank_source", nil).Error; err != nil {
+			return fmt.Errorf("clear rank override of player %d: %w", playerID, err)
+		}
+		var err error
+		d, err = DeriveRank(tx, playerID)
+		return err
+	})
+	return d, err
+}
+
+// LinkDiscord links the Discord member with that snowflake to the player;
+// an empty snowflake unlinks. An unknown snowflake is a NotFoundError, a
+// member already linked to another player a ConflictError.
+func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, error) {
+	var pl models.Player
+	snowflake = strings.TrimSpace(snowflake)
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if pl, err = loadPlayer(tx, playerID); err != nil {
+			return err
+		}
+		if snowflake == "" {
+			pl.DiscordUserID = nil
+		} else {
+			var du models.DiscordUser
+			err := tx.Where("discord_id = ?", snowflake).Take(&du).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return notFound("Discord user %s not found", snowflake)
+			}
+			if err != nil {
+				return fmt.Errorf("load discord user %s: %w", snowflake, err)
+			}
+			var other models.Player
+			err = tx.Where("discord_user_id = ? AND id <> ?", du.ID, playerID).Take(&other).Error
+			if err == nil {
+				return conflict("Discord user @%s is already linked to %s", du.Username, other.DisplayName)
+			}
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return fmt.Errorf("check discord link: %w", err)
+			}
+			pl.DiscordUserID = &du.ID
+		}
+		err = tx.Model(&pl).Select("discord_user_id", "updated_at").Updates(&pl).Error
+		if isDuplicate(err) {
+			return conflict("That Discord user is already linked to another player")
+		}
+		if err != nil {
+			return fmt.Errorf("link discord of player %d: %w", playerID, err)
+		}
+		return nil
+	})
+	return pl, err
+}
+
+func loadPlayer(tx *gorm.DB, id int) (models.Player, error) {
+	var p models.Player
+	err := tx.Take(&p, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, notFound("Player %d not found", id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("load player %d: %w", id, err)
+	}
+	return p, nil
+}
+
+func validateDisplayName(name string) error {
+	switch {
+	case name == "":
+		return invalid("display_name", "display_name required")
+	case len(name) > maxPlayerName:
+		return invalid("display_name", "Display name must be at most %d characters.", maxPlayerName)
+	}
+	return nil
+}
+
+func validRankSource(s string) bool {
+	switch s {
+	case RankSourceCharacter, RankSourceDiscord, RankSourceOverride, RankSourceManual:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,214 @@
+package schedule
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"patt/models"
+)
+
+// SlotsPerDay is the number of 30-minute slots in a day of the heat map.
+const SlotsPerDay = 48
+
+// SlotLength is one heat-map slot.
+const SlotLength = 30 * time.Minute
+
+// SlotPlayer is a player free for a whole slot, as a tooltip names them.
+type SlotPlayer struct {
+	Name   string
+	Role   string // "" without a main spec
+	Weight int
+}
+
+// Slot is one 30-minute cell of the heat map: the active players whose
+// window covers it wholly, their count and their summed rank weight.
+type Slot struct {
+	Start   time.Time // in the map's zone
+	Label   string    // "21:00"
+	Weight  int
+	Count   int
+	Players []SlotPlayer
+}
+
+// HeatMap is a week of slots in one zone: Days[d][k] starts at k×30 min on
+// the clock of weekday d (0 = Monday).
+type HeatMap struct {
+	Zone      string
+	Monday    models.Date
+	Days      [7][SlotsPerDay]Slot
+	MaxWeight int
+	MaxCount  int
+}
+
+// weekSlots lays out the week's slots in zone, with the gap/overlap rules
+// of WallClock (a slot inside a spring-forward gap starts an hour later on
+// the wall, like any other reading of that clock).
+func weekSlots(monday models.Date, zone *time.Location) *HeatMap {
+	hm := &HeatMap{Zone: zone.String(), Monday: monday}
+	for d := 0; d < 7; d++ {
+		day := monday.AddDays(d)
+		for k := 0; k < SlotsPerDay; k++ {
+			clock := models.TimeOfDay{Hour: k / 2, Minute: (k % 2) * 30}
+			hm.Days[d][k] = Slot{Start: WallClock(day, clock, zone), Label: HHMM(clock)}
+		}
+	}
+	return hm
+}
+
+// BuildHeatMap lays the active players' windows over the week containing
+// now, in zone (the guild's or the viewer's). A slot counts a player only
+// when one window covers all 30 minutes of it (spec §12).
+func BuildHeatMap(players []*RosterPlayer, zone *time.Location, now time.Time) *HeatMap {
+	monday := WeekStart(now, zone)
+	hm := weekSlots(monday, zone)
+	flat := make([]*Slot, 0, 7*SlotsPerDay)
+	for d := 0; d < 7; d++ {
+		for k := 0; k < SlotsPerDay; k++ {
+			flat = append(flat, &hm.Days[d][k])
+		}
+	}
+	// Slot starts only go forward (a DST gap repeats an instant, never goes
+	// back), so each window finds its first slot by binary search.
+	for _, p := range players {
+		if !p.Active {
+			continue
+		}
+		marked := map[*Slot]bool{}
+		for _, w := range p.Windows {
+			for _, iv := range w.around(monday, p.Zone()) {
+				i := sort.Search(len(flat), func(i int) bool { return !flat[i].Start.Before(iv.Start) })
+				for ; i < len(flat) && !flat[i].Start.Add(SlotLength).After(iv.End); i++ {
+					s := flat[i]
+					if marked[s] {
+						continue
+					}
+					marked[s] = true
+					s.Weight += p.Weight
+					s.Count++
+					s.Players = append(s.Players, SlotPlayer{Name: p.DisplayName, Role: p.MainRole, Weight: p.Weight})
+				}
+			}
+		}
+	}
+	for _, s := range flat {
+		if s.Weight > hm.MaxWeight {
+			hm.MaxWeight = s.Weight
+		}
+		if s.Count > hm.MaxCount {
+			hm.MaxCount = s.Count
+		}
+		sortByWeightThenName(s.Players, func(p SlotPlayer) int { return p.Weight }, func(p SlotPlayer) string { return p.Name })
+	}
+	return hm
+}
+
+// RaidStart is a suggested raid start: the active players whose window
+// holds the whole raid, their summed weight, and the roles still short of
+// the raid targets (2 tanks, 4 healers, 6 melee, 6 ranged).
+type RaidStart struct {
+	Start        time.Time // in the zone asked for
+	DayOfWeek    int
+	Score        int
+	Count        int
+	Roles        map[string]int
+	Missing      map[string]int
+	RoleCoverage int // Σ min(count, target) over the four roles
+	Players      []SlotPlayer
+}
+
+// MissingText lists the roles still short, "2 Tank, 1 Healer", or "".
+func (r RaidStart) MissingText() string {
+	out := ""
+	for _, role := range models.SeedRoles {
+		if n := r.Missing[role.Name]; n > 0 {
+			if out != "" {
+				out += ", "
+			}
+			out += strconv.Itoa(n) + " " + role.Name
+		}
+	}
+	return out
+}
+
+// BestRaidStarts slides a raid of the given length over every 30-minute
+// start of the week containing now, in zone, and returns the best n: by
+// summed weight of the players whose window holds the whole raid, then role
+// coverage against the targets, then head count, then the earlier start
+// (spec §12). Starts nobody can make are never suggested.
+func BestRaidStarts(players []*RosterPlayer, zone *time.Location, now time.Time, length time.Duration, n int) []RaidStart {
+	monday := WeekStart(now, zone)
+	hm := weekSlots(monday, zone)
+	type placed struct {
+		p   *RosterPlayer
+		ivs []Interval
+	}
+	var all []placed
+	for _, p := range players {
+		if !p.Active || len(p.Windows) == 0 {
+			continue
+		}
+		pl := placed{p: p}
+		for _, w := range p.Windows {
+			a := w.around(monday, p.Zone())
+			pl.ivs = append(pl.ivs, a[:]...)
+		}
+		all = append(all, pl)
+	}
+	targets := map[string]int{}
+	for _, r := range models.SeedRoles {
+		targets[r.Name] = r.RaidTarget
+	}
+	var cands []RaidStart
+	for d := 0; d < 7; d++ {
+		for k := 0; k < SlotsPerDay; k++ {
+			start := hm.Days[d][k].Start
+			raid := Interval{Start: start, End: start.Add(length)}
+			c := RaidStart{Start: start, DayOfWeek: d, Roles: map[string]int{}, Missing: map[string]int{}}
+			for _, pl := range all {
+				for _, iv := range pl.ivs {
+					if iv.Contains(raid) {
+						c.Score += pl.p.Weight
+						c.Count++
+						if pl.p.MainRole != "" {
+							c.Roles[pl.p.MainRole]++
+						}
+						c.Players = append(c.Players, SlotPlayer{Name: pl.p.DisplayName, Role: pl.p.MainRole, Weight: pl.p.Weight})
+						break
+					}
+				}
+			}
+			if c.Count == 0 {
+				continue
+			}
+			for role, want := range targets {
+				have := c.Roles[role]
+				c.RoleCoverage += min(have, want)
+				if have < want {
+					c.Missing[role] = want - have
+				}
+			}
+			cands = append(cands, c)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.RoleCoverage != b.RoleCoverage {
+			return a.RoleCoverage > b.RoleCoverage
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Start.Before(b.Start)
+	})
+	if len(cands) > n {
+		cands = cands[:n]
+	}
+	for i := range cands {
+		sortByWeightThenName(cands[i].Players, func(p SlotPlayer) int { return p.Weight }, func(p SlotPlayer) string { return p.Name })
+	}
+	return cands
+}

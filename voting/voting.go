@@ -1,0 +1,171 @@
+// Package voting owns the guild's votes: campaigns and their entries, the
+// ballot rules, the tally for each campaign type, turnout, who may see
+// what, the background checker that opens and closes campaigns, and the
+// contest agent that decides which milestone posts are due (spec voting.md
+// with decision 6). It takes a *gorm.DB and a clock, never an HTTP context.
+package voting
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/schema"
+
+	"patt/models"
+)
+
+// Campaign statuses.
+const (
+	StatusDraft  = "draft"
+	StatusLive   = "live"
+	StatusClosed = "closed"
+)
+
+// Campaign types: each selects how ballots are counted.
+const (
+	TypeRankedChoice = "ranked_choice"
+	TypeBorda        = "borda"
+	TypeApproval     = "approval"
+	TypeIRV          = "irv"
+)
+
+// Types lists the campaign types with their labels, in the editor's order.
+var Types = []struct{ Value, Label, Hint string }{
+	{TypeRankedChoice, "Ranked choice (3/2/1)", "1st = 3 pts, 2nd = 2, 3rd = 1, later picks 0"},
+	{TypeBorda, "Borda count (N..1)", "with N picks: 1st = N pts … last = 1"},
+	{TypeApproval, "Approval (1 per pick)", "every pick is worth 1 point; order does not matter"},
+	{TypeIRV, "Instant runoff", "lowest entry is eliminated each round until one has a majority"},
+}
+
+// ValidType reports whether t is a campaign type this build can count.
+func ValidType(t string) bool {
+	for _, x := range Types {
+		if x.Value == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind says what went wrong, so the HTTP layer can pick the status code
+// (decision 1) without parsing messages.
+type Kind int
+
+const (
+	KindNotFound  Kind = iota + 1 // 404
+	KindConflict                  // 409: wrong state, already voted
+	KindForbidden                 // 403: rank too low
+	KindMalformed                 // 400: a ballot that breaks the rules
+	KindInvalid                   // 422: a settings or entry form with field errors
+)
+
+// Error is a rule the caller broke. Msg is safe to show to the user.
+type Error struct {
+	Kind   Kind
+	Msg    string
+	Fields map[string]string // KindInvalid: field name → message
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func errorf(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
+}
+
+// KindOf returns the kind of a voting error, 0 for anything else.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+// FieldErrors returns the per-field messages of a KindInvalid error.
+func FieldErrors(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}
+
+// EndAt is when a campaign stops taking ballots: start_at + duration_hours.
+func EndAt(c *models.Campaign) time.Time {
+	return c.StartAt.Add(time.Duration(c.DurationHours) * time.Hour)
+}
+
+func pattTable(namer schema.Namer, table string) string {
+	if n, ok := namer.(models.Namer); ok {
+		return n.QualifiedName("patt", table)
+	}
+	return "patt." + table
+}
+
+// Ballot is the proof that a player voted in a campaign: one per
+// (campaign, player), enforced by a UNIQUE key, written with the vote rows.
+type Ballot struct {
+	ID          int `gorm:"primaryKey"`
+	CampaignID  int
+	PlayerID    int
+	SubmittedAt time.Time
+}
+
+func (Ballot) TableName(namer schema.Namer) string { return pattTable(namer, "ballots") }
+
+// campaignTally is what a close stored besides the result rows.
+type campaignTally struct {
+	CampaignID    int `gorm:"primaryKey;autoIncrement:false"`
+	TotalEligible int
+	TotalVoted    int
+	TotalBallots  int
+	Rounds        *string
+	ClosedAt      time.Time
+}
+
+func (campaignTally) TableName(namer schema.Namer) string {
+	return pattTable(namer, "campaign_tallies")
+}
+
+// agentState is the contest agent's memory of one campaign.
+type agentState struct {
+	CampaignID        int `gorm:"primaryKey;autoIncrement:false"`
+	LeaderEntryID     *int
+	ChallengerEntryID *int
+	ChallengerPasses  int
+	LastVoted         int
+	LastEligible      int
+	LastTick          *time.Time
+}
+
+func (agentState) TableName(namer schema.Namer) string {
+	return pattTable(namer, "contest_agent_state")
+}
+
+// AgentMessage is a row of contest_agent_log: a message the agent decided
+// to post. Status is pending until a Discord sender delivers it.
+type AgentMessage struct {
+	ID               int `gorm:"primaryKey"`
+	CampaignID       int
+	EventType        string
+	Message          string
+	EmbedTitle       string
+	ChannelID        *string
+	DiscordMessageID *string
+	Status           string
+	QueuedAt         *time.Time
+	PostedAt         *time.Time
+	LeaderEntryID    *int
+	AnnouncesResults bool
+}
+
+func (AgentMessage) TableName(namer schema.Namer) string {
+	return pattTable(namer, "contest_agent_log")
+}
+
+// Agent message statuses.
+const (
+	MessagePending = "pending"
+	MessageSent    = "sent"
+)
