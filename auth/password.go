@@ -36,7 +36,7 @@ func HashPassword(pw string) (string, error) {
 	if err := CheckPasswordPolicy(pw); err != nil {
 		return "", err
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), passwordCost)
 	if err != nil {
 		return "", err
 	}
@@ -51,9 +51,21 @@ func VerifyPassword(pw, hash string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
+// passwordCost is bcrypt's work factor for new hashes.
+var passwordCost = bcrypt.DefaultCost
+
 // dummyHash is compared against when a login names no account, so an
 // unknown username costs as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), passwordCost)
+
+// UseFastHashingForTests lowers bcrypt's work factor to its minimum. Test
+// binaries call it from TestMain: under the race detector a default-cost
+// hash takes most of a second, and suites create hundreds of accounts.
+// Verification reads the cost from each hash, so nothing else changes.
+func UseFastHashingForTests() {
+	passwordCost = bcrypt.MinCost
+	dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), passwordCost)
+}
 
 // SpendPasswordTime does the work of one failed password check.
 func SpendPasswordTime(pw string) {

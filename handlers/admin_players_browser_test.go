@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"patt/auth"
 	"patt/browsertest"
 	"patt/dbtest"
 	"patt/models"
@@ -42,14 +43,18 @@ func adminWaitJS(t *testing.T, ctx context.Context, what, cond string) {
 	}
 }
 
-// centerOf returns the middle of the element matched by the selector.
-func centerOf(t *testing.T, ctx context.Context, sel string) (float64, float64) {
+// dragBetween drags the element matched by from onto the one matched by to,
+// after scrolling both into view (measured together, so one scroll cannot
+// move the other).
+func dragBetween(t *testing.T, ctx context.Context, from, to string) {
 	t.Helper()
 	var pt []float64
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(() => {
-		const el = document.querySelector(%q); el.scrollIntoView({block: 'center'});
-		const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel), &pt)))
-	return pt[0], pt[1]
+		const a = document.querySelector(%q), b = document.querySelector(%q);
+		a.scrollIntoView({block: 'nearest'}); b.scrollIntoView({block: 'nearest'});
+		const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+		return [ra.left + ra.width / 2, ra.top + ra.height / 2, rb.left + rb.width / 2, rb.top + rb.height / 2]; })()`, from, to), &pt)))
+	require.NoError(t, dragMouse(ctx, pt[0], pt[1], pt[2], pt[3]))
 }
 
 // dragMouse drags with real mouse events, moving in small steps as a hand
@@ -85,7 +90,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	app, s := testApp(t, db)
 	base := browsertest.Serve(t, app)
 
-	_, officer := seedMember(t, db, "Trogdor", 4)
+	offPlayer, officer := seedMember(t, db, "Trogdor", 4)
 	alpha, _ := seedMember(t, db, "Alphaplayer", 3)
 	bravo := models.Player{DisplayName: "Bravoplayer", IsActive: true}
 	require.NoError(t, db.Omit("Characters").Create(&bravo).Error)
@@ -103,6 +108,8 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	require.NoError(t, db.Create(&models.DiscordUser{DiscordID: "4242", Username: "alpha_d", IsPresent: true}).Error)
 	var vet models.GuildRank
 	require.NoError(t, db.Where("level = 3").Take(&vet).Error)
+	_, err := auth.CreateInvite(db, bravo.ID, &offPlayer.ID, time.Now(), 0)
+	require.NoError(t, err)
 
 	adminBrowserLogin(t, ctx, s, base, officer)
 
@@ -143,9 +150,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chip, chromedp.ByQuery),
 	))
 	adminWaitJS(t, ctx, "SortableJS on the lists", `document.querySelector('#pm-chars-list').pattSortable`)
-	x0, y0 := centerOf(t, ctx, chip+" .item-card__name")
-	x1, y1 := centerOf(t, ctx, card+" .pm-card__chars")
-	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	dragBetween(t, ctx, chip+" .item-card__name", card+" .pm-card__chars")
 	adminWaitJS(t, ctx, "the character on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
 	adminWaitJS(t, ctx, "the chip showing its owner", fmt.Sprintf(`document.querySelector('%s') && document.querySelector('%s').textContent.includes('Bravoplayer')`, chip, chip))
 
@@ -154,19 +159,22 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	require.Equal(t, bravo.ID, link.PlayerID, "the drop linked the character in the database")
 
 	// Drag it from the card onto the unlink zone: unlinked again.
-	x0, y0 = centerOf(t, ctx, fmt.Sprintf(`%s .pm-chip[data-char-id="%d"] .pm-chip__name`, card, loose.ID))
-	x1, y1 = centerOf(t, ctx, `[data-drop-unlink="char"]`)
-	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	dragBetween(t, ctx, fmt.Sprintf(`%s .pm-chip[data-char-id="%d"] .pm-chip__name`, card, loose.ID), `[data-drop-unlink="char"]`)
 	adminWaitJS(t, ctx, "the chip back to unlinked", fmt.Sprintf(`document.querySelector('%s').textContent.includes('Unlinked')`, chip))
 	var n int64
 	db.Model(&models.PlayerCharacter{}).Where("character_id = ?", loose.ID).Count(&n)
 	require.Zero(t, n, "the drop on the unlink zone unlinked it")
 
 	// And link it once more, for the picture.
-	x0, y0 = centerOf(t, ctx, chip+" .item-card__name")
-	x1, y1 = centerOf(t, ctx, card+" .pm-card__chars")
-	require.NoError(t, dragMouse(ctx, x0, y0, x1, y1))
+	dragBetween(t, ctx, chip+" .item-card__name", card+" .pm-card__chars")
 	adminWaitJS(t, ctx, "the character on Bravo's card again", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
+
+	// Drag the Discord member onto Alpha's card: linked.
+	dragBetween(t, ctx, `#pm-discord-list .pm-discord .item-card__name`, fmt.Sprintf(`#player-%d .pm-card__chars`, alpha.ID))
+	adminWaitJS(t, ctx, "Alpha's card showing the Discord link", fmt.Sprintf(`document.querySelector('#player-%d .item-card__meta').textContent.includes('@alpha_d')`, alpha.ID))
+	var a models.Player
+	require.NoError(t, db.Take(&a, alpha.ID).Error)
+	require.NotNil(t, a.DiscordUserID, "the drop linked the Discord member")
 
 	// Open one card's Manage section so the screenshot shows the forms.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector('#player-%d details').open = true`, alpha.ID), nil),
@@ -174,4 +182,21 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 			document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; }); window.scrollTo(0, 0)`, nil),
 		chromedp.Sleep(200*time.Millisecond)))
 	browsertest.Screenshot(t, ctx, "admin_player_manager.png")
+
+	// Picking a rank in a card's select saves it as an override at once.
+	var officerRank models.GuildRank
+	require.NoError(t, db.Where("level = 4").Take(&officerRank).Error)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(() => {
+		const sel = document.querySelector('%s select[name="rank_id"]');
+		sel.value = '%d'; sel.dispatchEvent(new Event('change', {bubbles: true})); })()`, card, officerRank.ID), nil)))
+	adminWaitJS(t, ctx, "Bravo's card showing Officer", fmt.Sprintf(`document.querySelector('%s .pm-card__badges').textContent.includes('Officer')`, card))
+	var br models.Player
+	require.NoError(t, db.Take(&br, bravo.ID).Error)
+	require.Equal(t, officerRank.ID, *br.GuildRankID)
+
+	// The column filter applies as the officer types (an htmx GET that swaps
+	// the list).
+	require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys(`input[name="cq"]`, "drift", chromedp.ByQuery)))
+	adminWaitJS(t, ctx, "the filtered characters column",
+		`document.querySelectorAll('#pm-chars-list .pm-char').length === 1 && document.querySelector('#pm-chars-list').textContent.includes('Driftpriest')`)
 }

@@ -29,7 +29,8 @@ import (
 //
 // Only viewer-independent things are cached: data and page bodies rendered
 // without a viewer's name or CSRF token. The layout (nav user block, CSRF
-// meta tag) is rendered per request around the cached body.
+// meta tag) is added per request around the cached body: rendered for a
+// logged-in viewer, spliced from a cached frame for a visitor (renderBody).
 type pageCache struct {
 	probe *versionProbe
 	now   func() time.Time
@@ -254,7 +255,13 @@ type frame struct {
 // and year decide it), rendered once and cut at the sentinels. Rendering
 // the layout per request was a third of a cached page's cost.
 func (s *Server) layoutFrame(c fiber.Ctx, layout string, p *Page) (*frame, error) {
-	key := strings.Join([]string{"frame", layout, p.Path, p.Title, c.Query("flash"), strconv.Itoa(p.Year)}, "|")
+	// Only known flash codes show (flashFromQuery), so only they make a
+	// variant; made-up ones must not grow the cache.
+	flash := c.Query("flash")
+	if _, known := flashMessages[flash]; !known {
+		flash = ""
+	}
+	key := strings.Join([]string{"frame", layout, p.Path, p.Title, flash, strconv.Itoa(p.Year)}, "|")
 	fp := *p
 	fp.CSRF, fp.Content = frameCSRF, template.HTML(frameContent)
 	// The build may outlive this request; keep nothing of its buffers.

@@ -137,6 +137,7 @@ func TestRosterWithoutJavaScriptInBrowser(t *testing.T) {
 		chromedp.WaitVisible("#roster-table", chromedp.ByQuery),
 	))
 	waitFor(t, ctx, `location.search.includes('q=priest') && location.search.includes('alts=1')`)
+	require.Equal(t, "undefined", evalString(t, ctx, `typeof window.htmx`), "no page script ran")
 	classes := evalString(t, ctx, `[...document.querySelectorAll('#roster-table tbody tr')].map(tr => tr.children[2].textContent).join(',')`)
 	for _, c := range strings.Split(classes, ",") {
 		require.Equal(t, "Priest", c)

@@ -277,3 +277,29 @@ func TestGuildRosterAPI(t *testing.T) {
 		require.Less(t, strings.Index(body, "Initiate"), strings.Index(body, "Guild Leader"))
 	})
 }
+
+// The cached layout frame still carries each visitor's own CSRF token, and
+// known flash codes still show.
+func TestCachedPagesCarryTheVisitorsOwnToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		seedRoster(t, db)
+		app, _ := testApp(t, db)
+		for _, path := range []string{"/roster", "/"} {
+			a, b := newBrowser(t, app), newBrowser(t, app)
+			a.get(path)
+			b.get(path)
+			require.NotEmpty(t, a.csrf)
+			require.NotEqual(t, a.csrf, b.csrf)
+			require.Equal(t, a.cookies[csrfCookie], a.csrf, path)
+			require.Equal(t, b.cookies[csrfCookie], b.csrf, path)
+			_, body := b.get(path)
+			require.Equal(t, 2, strings.Count(body, b.csrf), "meta tag and hx-headers")
+			require.NotContains(t, body, frameCSRF)
+			require.NotContains(t, body, frameContent)
+		}
+		_, body := get(t, app, "/roster?flash=logged-out")
+		require.Contains(t, body, "You have been logged out.")
+		_, body = get(t, app, "/roster?flash=made-up")
+		require.NotContains(t, body, "flash--")
+	})
+}

@@ -15,6 +15,7 @@ import (
 
 	"patt/browsertest"
 	"patt/dbtest"
+	"patt/demo"
 	"patt/models"
 	"patt/voting"
 )
@@ -88,7 +89,7 @@ func click(sel string) chromedp.Action {
 	})
 }
 
-func cardSel(id int) string { return fmt.Sprintf(`.ballot__card[data-entry="%d"]`, id) }
+func cardSel(id int) string   { return fmt.Sprintf(`.ballot__card[data-entry="%d"]`, id) }
 func slotSel(rank int) string { return fmt.Sprintf(`[data-drop="%d"]`, rank) }
 
 // A real art vote in the browser: three members rank by dragging (one by
@@ -248,4 +249,94 @@ func TestVoteInBrowser(t *testing.T) {
 		chromedp.Text(`.result-row--first .result-row__name`, &winner, chromedp.ByQuery)))
 	assert.Equal(t, "Storm Gryphon", winner)
 	browsertest.Screenshot(t, actor, "vote-closed-visitor.png")
+}
+
+// The demo guild's campaigns as people see them: the landing page's
+// "Active Votes" and "Recent Results", the IRV results with their rounds,
+// the officers' list and a draft in the editor, reordered by drag.
+func TestVoteDemoPagesInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	db, _ := dbtest.Migrated(t, models.SQLite)
+	app, s := testApp(t, db)
+	base := browsertest.Serve(t, app)
+	_, err := demo.Seed(db, demo.Options{Now: s.Now})
+	require.NoError(t, err)
+	cs, err := voting.List(db)
+	require.NoError(t, err)
+	require.Len(t, cs, 2)
+
+	var text string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(`#active-votes`, chromedp.ByQuery),
+		chromedp.Text(`#active-votes`, &text, chromedp.ByQuery)))
+	assert.Contains(t, text, "Guild Banner Art Vote")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text(`#recent-results`, &text, chromedp.ByQuery)))
+	assert.Contains(t, text, "Raid Night Snack Vote")
+	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(`#active-votes`, chromedp.ByQuery)))
+	browsertest.Screenshot(t, ctx, "landing-votes.png")
+
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(fmt.Sprintf("%s/vote/%d", base, cs[1].ID)),
+		chromedp.WaitVisible(`.irv-rounds`, chromedp.ByQuery),
+		chromedp.Text(`.results-card`, &text, chromedp.ByQuery)))
+	assert.Contains(t, text, "Round 1")
+	assert.Contains(t, text, "WINNER")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Sleep(time.Second))) // rows fade in
+	browsertest.Screenshot(t, ctx, "vote-irv-results.png")
+
+	// a visitor on the live vote: the members-only panel, no entries
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(fmt.Sprintf("%s/vote/%d", base, cs[0].ID)),
+		chromedp.WaitVisible(`[data-state="public"]`, chromedp.ByQuery)))
+	browsertest.Screenshot(t, ctx, "vote-public.png")
+
+	// an Initiate sees the entries but cannot vote
+	_, newbie := seedMember(t, db, "Newbie", 1)
+	require.NoError(t, loginTab(ctx, base, tokenFor(t, s, newbie)))
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(fmt.Sprintf("%s/vote/%d", base, cs[0].ID)),
+		chromedp.WaitVisible(`[data-state="view_only"]`, chromedp.ByQuery)))
+	browsertest.Screenshot(t, ctx, "vote-view-only.png")
+
+	_, off := seedMember(t, db, "Officer", 4)
+	require.NoError(t, loginTab(ctx, base, tokenFor(t, s, off)))
+	draft := voteCampaign(t, s, func(st *voting.Settings) {
+		st.Title = "Mount of the Month"
+		st.StartAt = s.Now().Add(72 * time.Hour)
+	}, false, "Invincible", "Ashes of Al'ar", "Mimiron's Head")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(base+"/admin/"),
+		chromedp.WaitVisible(`.campaigns-table`, chromedp.ByQuery),
+		chromedp.Text(`.campaigns-table tbody`, &text, chromedp.ByQuery)))
+	assert.Less(t, strings.Index(text, "LIVE"), strings.Index(text, "DRAFT"))
+	assert.Less(t, strings.Index(text, "DRAFT"), strings.Index(text, "CLOSED"))
+	browsertest.Screenshot(t, ctx, "admin-campaigns.png")
+
+	// drag "Mimiron's Head" (3rd) by its handle to the top
+	editURL := fmt.Sprintf("%s/admin/campaigns/%d/edit", base, draft.ID)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(editURL), chromedp.WaitVisible(`[data-entry-sortable]`, chromedp.ByQuery)))
+	last := fmt.Sprintf(`.entry-row[data-entry-id="%d"] .drag-handle`, draft.Entries[2].ID)
+	first := fmt.Sprintf(`.entry-row[data-entry-id="%d"]`, draft.Entries[0].ID)
+	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(`#entries`, chromedp.ByQuery)))
+	require.NoError(t, drag(ctx, last, first))
+	var names []string
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := voting.Get(db, draft.ID)
+		require.NoError(t, err)
+		names = []string{c.Entries[0].Name, c.Entries[1].Name, c.Entries[2].Name}
+		if names[0] == "Mimiron's Head" {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	assert.Equal(t, []string{"Mimiron's Head", "Invincible", "Ashes of Al'ar"}, names)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Sleep(300*time.Millisecond), chromedp.ScrollIntoView(`.page-header`, chromedp.ByQuery)))
+	browsertest.Screenshot(t, ctx, "admin-campaign-draft.png")
+
+	// activate with the confirmation accepted: the launch post is queued
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`window.confirm = () => true`, nil),
+		chromedp.Click(`#actions button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.agent-log`, chromedp.ByQuery),
+		chromedp.Text(`.agent-log`, &text, chromedp.ByQuery)))
+	assert.Contains(t, text, "campaign launch")
+	assert.Contains(t, strings.ToLower(text), "pending")
+	assert.Contains(t, text, "Mount of the Month")
 }

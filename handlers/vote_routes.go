@@ -56,7 +56,6 @@ func init() {
 		"entry-updated":      "Entry updated.",
 		"entry-removed":      "Entry removed.",
 		"entries-reordered":  "Entries reordered.",
-		"vote-recorded":      "Your vote is in!",
 		"err-campaign-state": "That action does not fit the campaign's current status.",
 	} {
 		flashMessages[k] = v
@@ -153,6 +152,8 @@ type standingsView struct {
 	UpdatedAt  string
 	// ProgressClass is the turnout bar's width class for pages without JS.
 	ProgressClass string
+	// Refresh: rendered for a poll, so rows don't replay their fade-in.
+	Refresh bool
 }
 
 type resultRow struct {

@@ -37,7 +37,6 @@ type votePage struct {
 	Ranks       []int
 	Standings   *standingsView
 	Error       string
-	JustVoted   bool
 }
 
 type entryView struct {
@@ -54,7 +53,6 @@ func (s *Server) voteShow(c fiber.Ctx) error {
 	if page == nil {
 		return err // nil: already answered (login redirect)
 	}
-	page.JustVoted = c.Query("flash") == "vote-recorded"
 	return s.render(c, fiber.StatusOK, "pages/vote/show", &Page{Title: page.Title, Data: page})
 }
 
@@ -64,6 +62,10 @@ func (s *Server) votePanel(c fiber.Ctx) error {
 	page, err := s.votePageFor(c)
 	if page == nil {
 		return err // nil: already answered (login redirect)
+	}
+	if page.Standings != nil {
+		// swapped into a live page: also update its header (out of band)
+		page.Standings.Refresh = true
 	}
 	return s.renderFragment(c, fiber.StatusOK, "partials/vote/panel", &Page{Data: page})
 }
@@ -101,6 +103,7 @@ func (s *Server) voteStandings(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	st.Refresh = true
 	return s.renderFragment(c, fiber.StatusOK, "partials/vote/standings", &Page{Data: &votePage{ID: id, Standings: st}})
 }
 

@@ -36,7 +36,7 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 		err = voting.CastBallot(s.DB, s.Now(), id, v.PlayerID, picks)
 	}
 	if err == nil {
-		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d?flash=vote-recorded", id))
+		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d", id))
 	}
 	if !isVotingErr(err) {
 		return err

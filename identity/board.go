@@ -139,7 +139,9 @@ func BoardCharacterChip(db *gorm.DB, id int) (BoardCharacter, error) {
 func BoardDiscordUsers(db *gorm.DB) ([]BoardDiscordUser, error) { return boardDiscordUsers(db) }
 
 // BoardPlayers lists the players column.
-func BoardPlayers(db *gorm.DB, now time.Time) ([]BoardPlayer, error) { return boardPlayers(db, now, nil) }
+func BoardPlayers(db *gorm.DB, now time.Time) ([]BoardPlayer, error) {
+	return boardPlayers(db, now, nil)
+}
 
 // BoardCharacters lists the characters column (characters still in the guild).
 func BoardCharacters(db *gorm.DB) ([]BoardCharacter, error) { return boardCharacters(db, nil) }

@@ -130,13 +130,17 @@ func Open(dsn string, log logger.Interface) (*gorm.DB, error) {
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys enforced,
-// WAL for concurrent readers, a busy timeout so writers wait for each other.
+// WAL for concurrent readers, a busy timeout so writers wait for each other,
+// and BEGIN IMMEDIATE so a transaction takes the write lock up front instead
+// of failing with SQLITE_BUSY when it later tries to upgrade. (Do not add
+// _time_format: the driver stops reading parameters after it, and its
+// default format is already the sortable "2006-01-02 15:04:05.999999999-07:00".)
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // withPostgresDefaults pins the session time zone to UTC so timestamps read

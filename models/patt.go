@@ -86,15 +86,24 @@ func (CampaignResult) TableName(namer schema.Namer) string {
 	return tableName(namer, "patt", "campaign_results")
 }
 
-// ContestAgentLog is one post (or attempted post) of the contest agent.
-// DiscordMessageID is nil when the post failed.
+// ContestAgentLog is one message of the contest agent. Since migration 0030
+// the agent queues rows as Status "pending" (PostedAt nil) and a Discord
+// sender marks them "sent"; rows from before were posted ("sent").
+// DiscordMessageID is nil until delivered. voting.AgentMessage is the
+// voting area's view of the same table.
 type ContestAgentLog struct {
 	ID               int `gorm:"primaryKey"`
 	CampaignID       *int
 	EventType        string
 	Message          string
 	DiscordMessageID *string
-	PostedAt         time.Time `gorm:"autoCreateTime"`
+	PostedAt         *time.Time
+	Status           string `gorm:"default:sent"`
+	QueuedAt         *time.Time
+	EmbedTitle       *string
+	ChannelID        *string
+	LeaderEntryID    *int
+	AnnouncesResults bool
 }
 
 func (ContestAgentLog) TableName(namer schema.Namer) string {

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -84,6 +85,23 @@ func TestOneActiveRaidNightPerWeekday(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 1, moved.DayOfWeek)
 		require.Equal(t, "20:30:00", moved.DefaultStartTime.String())
+
+		// PATCH: an absent channel is left alone, null clears it.
+		var in RaidNightInput
+		require.NoError(t, json.Unmarshal([]byte(`{"discord_channel_id":"1234"}`), &in))
+		withChan, err := UpdateRaidNight(db, moved.ID, in, testNow)
+		require.NoError(t, err)
+		require.Equal(t, "1234", *withChan.DiscordChannelID)
+		in = RaidNightInput{}
+		require.NoError(t, json.Unmarshal([]byte(`{"label":"Renamed"}`), &in))
+		kept, err := UpdateRaidNight(db, moved.ID, in, testNow)
+		require.NoError(t, err)
+		require.Equal(t, "1234", *kept.DiscordChannelID)
+		in = RaidNightInput{}
+		require.NoError(t, json.Unmarshal([]byte(`{"discord_channel_id":null}`), &in))
+		cleared, err := UpdateRaidNight(db, moved.ID, in, testNow)
+		require.NoError(t, err)
+		require.Nil(t, cleared.DiscordChannelID)
 
 		_, err = UpdateRaidNight(db, 9999, RaidNightInput{}, testNow)
 		require.ErrorIs(t, err, ErrNotFound)

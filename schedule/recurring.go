@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,18 +45,32 @@ func ruleErr(kind error, format string, args ...any) error {
 	return &RuleError{Kind: kind, Message: fmt.Sprintf(format, args...)}
 }
 
+// OptionalString tells a JSON field that was absent (Set false) from one
+// sent as null (Set true, Value nil): PATCH leaves the first alone and
+// clears the second (decision 4).
+type OptionalString struct {
+	Set   bool
+	Value *string
+}
+
+// UnmarshalJSON is called only for a key present in the body.
+func (o *OptionalString) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	return json.Unmarshal(b, &o.Value)
+}
+
 // RaidNightInput is a create or a partial update of a recurring event: nil
 // fields are left alone on update and take their defaults on create.
 type RaidNightInput struct {
-	Label                  *string  `json:"label"`
-	EventType              *string  `json:"event_type"`
-	DayOfWeek              *int     `json:"day_of_week"`
-	DefaultStartTime       *string  `json:"default_start_time"`
-	DefaultDurationMinutes *int     `json:"default_duration_minutes"`
-	DiscordChannelID       **string `json:"discord_channel_id"`
-	RaidHelperTemplateID   *string  `json:"raid_helper_template_id"`
-	IsActive               *bool    `json:"is_active"`
-	DisplayOnPublic        *bool    `json:"display_on_public"`
+	Label                  *string        `json:"label"`
+	EventType              *string        `json:"event_type"`
+	DayOfWeek              *int           `json:"day_of_week"`
+	DefaultStartTime       *string        `json:"default_start_time"`
+	DefaultDurationMinutes *int           `json:"default_duration_minutes"`
+	DiscordChannelID       OptionalString `json:"discord_channel_id"`
+	RaidHelperTemplateID   *string        `json:"raid_helper_template_id"`
+	IsActive               *bool          `json:"is_active"`
+	DisplayOnPublic        *bool          `json:"display_on_public"`
 }
 
 // apply validates in's fields and writes them onto e.
@@ -94,8 +109,8 @@ func (in RaidNightInput) apply(e *models.RecurringEvent) error {
 		}
 		e.DefaultDurationMinutes = m
 	}
-	if in.DiscordChannelID != nil {
-		c := *in.DiscordChannelID
+	if in.DiscordChannelID.Set {
+		c := in.DiscordChannelID.Value
 		if c != nil {
 			v := strings.TrimSpace(*c)
 			if len(v) > 25 {

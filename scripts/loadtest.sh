@@ -74,7 +74,8 @@ to_ms() { # wrk prints 1.23ms, 456.00us or 1.02s
 PIDS+=($!)
 wait_up "http://127.0.0.1:$MIN_PORT/"
 
-printf "%-9s %-10s %12s %10s %8s\n" dialect target "req/s" "p99 ms" ratio
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (wrk, the site and the database share them)"
+printf "%-9s %-26s %10s %8s %7s\n" dialect target "req/s" "p99 ms" ratio
 for dialect in $DIALECTS; do
   export PATT_DATA_DIR="$WORK/data-$dialect" PATT_ADDR="127.0.0.1:$SITE_PORT" PATT_LOG_FORMAT=json
   unset DATABASE_URL
@@ -99,9 +100,9 @@ for dialect in $DIALECTS; do
   for target in /roster "/roster?sort=ilvl&alts=1" /; do
     read -r rps p99 < <(bench "http://127.0.0.1:$SITE_PORT$target")
     ratio=$(awk -v a="$rps" -v b="$min_rps" 'BEGIN { printf "%.1f%%", 100 * a / b }')
-    printf "%-9s %-10s %12s %10s %8s\n" "$dialect" "$target" "$rps" "$p99" "$ratio"
+    printf "%-9s %-26s %10s %8s %7s\n" "$dialect" "$target" "$rps" "$p99" "$ratio"
   done
-  printf "%-9s %-10s %12s %10s %8s\n" "$dialect" minimal "$min_rps" "$min_p99" "100%"
+  printf "%-9s %-26s %10s %8s %7s\n" "$dialect" "minimal Fiber handler" "$min_rps" "$min_p99" "100%"
   kill "$SITE_PID"; wait "$SITE_PID" 2>/dev/null || true
   if [ -n "${PG_DB:-}" ]; then psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null; PG_DB=""; fi
 done

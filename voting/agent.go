@@ -192,9 +192,13 @@ func (a *Agent) defaults() {
 // pass moves on (§9.1).
 func (a *Agent) RunPass(db *gorm.DB, now time.Time) error {
 	a.defaults()
+	// Closed campaigns whose results were announced are done for good.
+	done := db.Model(&AgentMessage{}).Select("campaign_id").
+		Where("event_type = ? OR announces_results = ?", EventClosed, true)
 	var ids []int
-	if err := db.Model(&models.Campaign{}).Where("agent_enabled = ? AND status IN ?", true,
-		[]string{StatusLive, StatusClosed}).Order("id").Pluck("id", &ids).Error; err != nil {
+	if err := db.Model(&models.Campaign{}).Where("agent_enabled = ?", true).
+		Where("status = ? OR (status = ? AND id NOT IN (?))", StatusLive, StatusClosed, done).
+		Order("id").Pluck("id", &ids).Error; err != nil {
 		return fmt.Errorf("agent: list campaigns: %w", err)
 	}
 	var errs []error
@@ -232,6 +236,19 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 				in.ResultsAnnounced = true
 			}
 		}
+		if c.Status == StatusClosed {
+			if in.ResultsAnnounced {
+				return nil
+			}
+			var snap campaignTally
+			if err := tx.Where("campaign_id = ?", id).Limit(1).Find(&snap).Error; err != nil {
+				return err
+			}
+			if !snap.ClosedAt.IsZero() && now.Sub(snap.ClosedAt) > a.StaleAfter {
+				a.Log.Debug("contest agent: close too old to announce", "campaign", id, "closed_at", snap.ClosedAt)
+				return nil
+			}
+		}
 		stats, err := CampaignStats(tx, &c)
 		if err != nil {
 			return err
@@ -250,15 +267,6 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 		if c.Status == StatusLive {
 			in.HoursLeft = EndsIn(&c, now).Hours()
 			in.LeadChange, oldLeader = trackLeader(&st, tally.Standings)
-		} else {
-			var snap campaignTally
-			if err := tx.Where("campaign_id = ?", id).Limit(1).Find(&snap).Error; err != nil {
-				return err
-			}
-			if !snap.ClosedAt.IsZero() && now.Sub(snap.ClosedAt) > a.StaleAfter && !in.ResultsAnnounced {
-				a.Log.Info("contest agent: close too old to announce", "campaign", id, "closed_at", snap.ClosedAt)
-				return nil
-			}
 		}
 		st.LastVoted, st.LastEligible, st.LastTick = stats.Voted, stats.Eligible, &now
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error; err != nil {

@@ -1,0 +1,13 @@
+package handlers
+
+import (
+	"os"
+	"testing"
+
+	"patt/auth"
+)
+
+func TestMain(m *testing.M) {
+	auth.UseFastHashingForTests()
+	os.Exit(m.Run())
+}
