@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"patt/dbtest"
+	"patt/models"
 )
 
 var (
@@ -137,27 +140,45 @@ func TestBinaryRefusesAWrongSetting(t *testing.T) {
 	require.Contains(t, lines[0], "PATT_ADDR")
 }
 
+// patt migrate / migrate status / migrate down, through the real binary, on
+// the SQLite default and on Postgres.
 func TestMigrateCommands(t *testing.T) {
 	bin, dir := buildBinary(t)
-	run := func(args ...string) string {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = dir
-		cmd.Env = cleanEnv()
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%v: %s", args, out)
-		return string(out)
+	for _, dialect := range []models.Dialect{models.SQLite, models.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) {
+			env := cleanEnv("PATT_DATA_DIR=" + t.TempDir())
+			if dialect == models.Postgres {
+				_, dsn := dbtest.Empty(t, models.Postgres)
+				env = append(env, "DATABASE_URL="+dsn)
+			}
+			run := func(args ...string) string {
+				cmd := exec.Command(bin, args...)
+				cmd.Dir = dir
+				cmd.Env = env
+				out, err := cmd.CombinedOutput()
+				require.NoError(t, err, "%v: %s", args, out)
+				return string(out)
+			}
+			status := run("migrate", "status")
+			require.Contains(t, status, "pending")
+			require.NotContains(t, status, "applied")
+			run("migrate")
+			status = run("migrate", "status")
+			require.NotContains(t, status, "pending")
+			require.Equal(t, status, run("migrate", "status"), "status is stable")
+			run("migrate") // a second run is a no-op
+			require.NotContains(t, run("migrate", "status"), "pending")
+			run("migrate", "down")
+			status = run("migrate", "status")
+			require.Equal(t, 1, strings.Count(status, "pending"), status)
+			run("migrate")
+			require.NotContains(t, run("migrate", "status"), "pending")
+		})
 	}
-	status := run("migrate", "status")
-	require.Contains(t, status, "pending")
-	require.NotContains(t, status, "applied")
-	run("migrate")
-	status = run("migrate", "status")
-	require.NotContains(t, status, "pending")
-	run("migrate", "down")
-	status = run("migrate", "status")
-	require.Equal(t, 1, strings.Count(status, "pending"), status)
-	run("migrate")
-	require.Contains(t, run("version"), "patt")
+	cmd := exec.Command(bin, "version")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err)
+	require.Contains(t, string(out), "patt")
 }
 
 func waitHealthy(t *testing.T, base string, logs *bytes.Buffer) {

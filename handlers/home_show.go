@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -128,10 +129,12 @@ func (s *Server) homeData(rank int, zone *time.Location) *homePage {
 		}
 	}
 
-	if counts, err := identity.RoleCounts(s.DB); err != nil {
+	// Recruiting counts the roster's mains, so it always agrees with the
+	// roster's composition tab (spec identity §11 item 22).
+	if players, err := s.rosterPlayers(context.Background()); err != nil {
 		s.Log.Error("landing: recruiting", "err", err)
 	} else {
-		home.Recruiting = identity.RecruitingNeeds(counts)
+		home.Recruiting = identity.RecruitingNeeds(identity.RoleCountsOf(players))
 	}
 
 	if nights, err := schedule.PublicRaidNights(s.DB, guildZone, guildZone, now); err != nil {
