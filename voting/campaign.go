@@ -187,16 +187,8 @@ func Update(db *gorm.DB, now time.Time, id int, s Settings) (*models.Campaign, e
 // SQLite transactions already take the write lock at BEGIN.
 func lockCampaign(tx *gorm.DB, id int, c *models.Campaign, exclusive bool) error {
 	q := tx
-	if models.DialectOf(tx) == models.SQLite {
-		// Take SQLite's write lock first thing, so concurrent writers queue
-		// on busy_timeout instead of one failing with SQLITE_BUSY when it
-		// upgrades a read snapshot. (_txlock=immediate is meant to do this,
-		// but glebarez/go-sqlite v1.21.2 stops reading the DSN at
-		// _time_format, so transactions start DEFERRED.)
-		if err := tx.Exec("UPDATE "+models.Table(tx, &models.Campaign{})+" SET id = id WHERE id = ?", id).Error; err != nil {
-			return fmt.Errorf("lock campaign %d: %w", id, err)
-		}
-	}
+	// SQLite needs no row lock: every transaction begins IMMEDIATE (see
+	// models.Open), so writers already queue one at a time.
 	if models.DialectOf(tx) == models.Postgres {
 		strength := clause.LockingStrengthShare
 		if exclusive {
