@@ -40,6 +40,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To(to)
 	}
+	c.Set("HX-Trigger", pmChangedEvent)
 	ctx, err := s.loadPMContext(c, nil, nil)
 	if err != nil {
 		return err

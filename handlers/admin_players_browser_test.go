@@ -150,9 +150,18 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chip, chromedp.ByQuery),
 	))
 	adminWaitJS(t, ctx, "SortableJS on the lists", `document.querySelector('#pm-chars-list').pattSortable`)
+	var count string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Text("#pm-chars-count", &count, chromedp.ByQuery)))
+	require.Equal(t, "(2 total, 1 unlinked)", count)
+	alphaOffers := fmt.Sprintf(`document.querySelector('#player-%d .pm-link-char option[value="%d"]')`, alpha.ID, loose.ID)
+	adminWaitJS(t, ctx, "Alpha's card offering the loose character", alphaOffers)
 	dragBetween(t, ctx, chip+" .item-card__name", card+" .pm-card__chars")
 	adminWaitJS(t, ctx, "the character on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
 	adminWaitJS(t, ctx, "the chip showing its owner", fmt.Sprintf(`document.querySelector('%s') && document.querySelector('%s').textContent.includes('Bravoplayer')`, chip, chip))
+	// pm-changed refreshes what the swap did not touch: the header count and
+	// the other cards' link selects.
+	adminWaitJS(t, ctx, "the characters count after the drop", `document.querySelector('#pm-chars-count').textContent === '(2 total, 0 unlinked)'`)
+	adminWaitJS(t, ctx, "Alpha's card no longer offering it", "!"+alphaOffers)
 
 	var link models.PlayerCharacter
 	require.NoError(t, db.Where("character_id = ?", loose.ID).Take(&link).Error)
@@ -199,4 +208,22 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys(`input[name="cq"]`, "drift", chromedp.ByQuery)))
 	adminWaitJS(t, ctx, "the filtered characters column",
 		`document.querySelectorAll('#pm-chars-list .pm-char').length === 1 && document.querySelector('#pm-chars-list').textContent.includes('Driftpriest')`)
+
+	// ◎ on Bravo's card: all three columns show Bravo and what is linked to
+	// Bravo only, and the address says so; ◎ again shows everything.
+	require.NoError(t, chromedp.Run(ctx, chromedp.Click(card+" .pm-focus", chromedp.ByQuery)))
+	adminWaitJS(t, ctx, "the board focused on Bravo", fmt.Sprintf(`document.querySelector('.pm-focus-bar') && !document.querySelector('#player-%d')
+		&& document.querySelectorAll('#pm-players-list .pm-card').length === 1 && document.querySelector('%s.is-focused')
+		&& document.querySelectorAll('#pm-chars-list .pm-char').length === 1 && document.querySelector('%s')
+		&& document.querySelectorAll('#pm-discord-list .pm-discord').length === 0`, alpha.ID, card, chip))
+	var search string
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`location.search`, &search)))
+	require.Equal(t, fmt.Sprintf("?focus=player:%d", bravo.ID), search)
+	adminWaitJS(t, ctx, "SortableJS on the new board", `document.querySelector('#pm-chars-list').pattSortable`)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`window.scrollTo(0, 0)`, nil), chromedp.Sleep(200*time.Millisecond)))
+	browsertest.Screenshot(t, ctx, "admin_player_manager_focus.png")
+	require.NoError(t, chromedp.Run(ctx, chromedp.Click(card+" .pm-focus.is-active", chromedp.ByQuery)))
+	adminWaitJS(t, ctx, "the whole board again", fmt.Sprintf(`!document.querySelector('.pm-focus-bar') && document.querySelector('#player-%d')`, alpha.ID))
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`location.search`, &search)))
+	require.Empty(t, search)
 }

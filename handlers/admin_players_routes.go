@@ -35,6 +35,8 @@ func (s *Server) registerIdentityAdminRoutes(app *fiber.App) {
 	pm := app.Group("/admin/players", officer)
 	pm.Get("/", s.adminPlayersShow)
 	pm.Get("/columns/:column", s.adminPlayersColumn)
+	pm.Get("/board", s.adminPlayersBoard)
+	pm.Get("/counts", s.adminPlayersCounts)
 	pm.Post("/", s.adminPlayerCreate)
 	pm.Get("/:id/card", s.adminPlayerCard)
 	pm.Get("/:id/rename", s.adminPlayerRenameForm)

@@ -26,6 +26,9 @@ type pmFilters struct {
 	NoMain          bool
 	CharQuery       string
 	CharUnlinked    bool
+	// Focus narrows all three columns to one entity and what is linked to
+	// it; the other filters still apply on top.
+	Focus identity.Focus
 }
 
 func readPMFilters(c fiber.Ctx) pmFilters {
@@ -39,6 +42,7 @@ func readPMFilters(c fiber.Ctx) pmFilters {
 		NoMain:          c.Query("nomain") != "",
 		CharQuery:       c.Query("cq"),
 		CharUnlinked:    c.Query("cunlinked") != "",
+		Focus:           identity.ParseFocus(c.Query("focus")),
 	}
 	for _, v := range c.Request().URI().QueryArgs().PeekMulti("rank") {
 		if id, err := strconv.Atoi(string(v)); err == nil {
@@ -68,19 +72,22 @@ type pmCard struct {
 	Open      bool // the Manage section starts open (the card just changed)
 	Error     string
 	OOB       bool
+	Focused   bool // the board is focused on this player
 }
 
 // pmChip is one character in the characters column.
 type pmChip struct {
-	C    identity.BoardCharacter
-	CSRF string
-	OOB  bool
+	C       identity.BoardCharacter
+	CSRF    string
+	OOB     bool
+	Focused bool
 }
 
 // pmDiscordRow is one Discord member in the Discord column.
 type pmDiscordRow struct {
-	U   identity.BoardDiscordUser
-	OOB bool
+	U       identity.BoardDiscordUser
+	OOB     bool
+	Focused bool
 }
 
 type pmDiscordColumn struct {
@@ -106,6 +113,13 @@ type playerManagerPage struct {
 	Filters    pmFilters
 	CreateForm pmCreateForm
 	CSRF       string
+	// FocusLabel names the focused entity ("player Alpha"); empty when the
+	// board is not focused.
+	FocusLabel string
+	// LinkChoices and DiscordChoices are what the cards' link selects
+	// offer: the characters and Discord members nobody has yet.
+	LinkChoices    []identity.BoardCharacter
+	DiscordChoices []identity.BoardDiscordUser
 }
 
 // pmContext is what every card needs besides its player: the choices its
@@ -173,15 +187,55 @@ func (s *Server) playerManagerPage(c fiber.Ctx, f pmFilters) (*playerManagerPage
 	if err != nil {
 		return nil, err
 	}
-	return &playerManagerPage{
-		Discord:    discordColumn(board.DiscordUsers, f),
-		Players:    s.playersColumn(ctx, board.Players, f),
-		Characters: charsColumn(ctx, board.Characters, f),
-		Ranks:      ctx.ranks,
-		Filters:    f,
-		CreateForm: pmCreateForm{CSRF: ctx.csrf},
-		CSRF:       ctx.csrf,
-	}, nil
+	page := &playerManagerPage{
+		Discord:        discordColumn(board.DiscordUsers, f),
+		Players:        s.playersColumn(ctx, board.Players, f),
+		Characters:     charsColumn(ctx, board.Characters, f),
+		Ranks:          ctx.ranks,
+		Filters:        f,
+		CreateForm:     pmCreateForm{CSRF: ctx.csrf},
+		CSRF:           ctx.csrf,
+		LinkChoices:    ctx.unlinked,
+		DiscordChoices: ctx.discord,
+	}
+	if !f.Focus.IsZero() {
+		page.focus(f.Focus, board.FocusOn(f.Focus))
+	}
+	return page, nil
+}
+
+// focus keeps only what the focus set holds in each column (the header
+// counts stay the guild's totals) and marks the focused entity, whose ◎
+// then clears the focus.
+func (page *playerManagerPage) focus(f identity.Focus, set identity.FocusSet) {
+	page.FocusLabel = set.Label
+	if page.FocusLabel == "" {
+		page.FocusLabel = "something no longer on the board"
+	}
+	rows := page.Discord.Rows[:0]
+	for _, r := range page.Discord.Rows {
+		if set.DiscordUsers[r.U.ID] {
+			r.Focused = f.Kind == identity.FocusDiscord && f.ID == r.U.ID
+			rows = append(rows, r)
+		}
+	}
+	page.Discord.Rows = rows
+	cards := page.Players.Cards[:0]
+	for _, c := range page.Players.Cards {
+		if set.Players[c.P.ID] {
+			c.Focused = f.Kind == identity.FocusPlayer && f.ID == c.P.ID
+			cards = append(cards, c)
+		}
+	}
+	page.Players.Cards = cards
+	chips := page.Characters.Chips[:0]
+	for _, c := range page.Characters.Chips {
+		if set.Characters[c.C.ID] {
+			c.Focused = f.Kind == identity.FocusCharacter && f.ID == c.C.ID
+			chips = append(chips, c)
+		}
+	}
+	page.Characters.Chips = chips
 }
 
 func discordColumn(users []identity.BoardDiscordUser, f pmFilters) pmDiscordColumn {
@@ -225,4 +279,15 @@ func (s *Server) adminPlayersColumn(c fiber.Ctx) error {
 		return err
 	}
 	return s.renderFragment(c, fiber.StatusOK, "partials/admin/pm_column_"+column, &Page{Data: page})
+}
+
+// GET /admin/players/board — the three columns with their filters, for
+// htmx: the ◎ focus buttons swap the whole board (and push
+// /admin/players?focus=… so the address bar and reloads agree).
+func (s *Server) adminPlayersBoard(c fiber.Ctx) error {
+	page, err := s.playerManagerPage(c, readPMFilters(c))
+	if err != nil {
+		return err
+	}
+	return s.renderFragment(c, fiber.StatusOK, "partials/admin/pm_board", &Page{Data: page})
 }

@@ -269,3 +269,151 @@ func TestPlayerManagerJSON(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	})
 }
+
+// A change raises pm-changed; the counts fragment then redraws the column
+// counts and the cards' link-select options out of band.
+func TestPlayerManagerCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, s := testApp(t, db)
+		_, offUser := seedMember(t, db, "Officer4", 4)
+		bravo := models.Player{DisplayName: "Bravo", IsActive: true}
+		require.NoError(t, db.Omit("Characters").Create(&bravo).Error)
+		loose := pmCharacter(t, db, "Loosechar")
+		other := pmCharacter(t, db, "Otherchar")
+		require.NoError(t, db.Create(&models.DiscordUser{DiscordID: "555", Username: "free_d", IsPresent: true}).Error)
+		b := newBrowser(t, app).loginAs(s, offUser)
+
+		_, body := b.get("/admin/players")
+		require.Contains(t, body, `id="pm-chars-count">(2 total, 2 unlinked)`)
+		require.Contains(t, body, `id="pm-players-count">(2)`)
+		require.Contains(t, body, `hx-get="/admin/players/counts" hx-trigger="pm-changed from:body"`)
+
+		resp, body := b.htmxSend("POST", fmt.Sprintf("/admin/players/%d/characters", bravo.ID), url.Values{"character_id": {fmt.Sprint(loose.ID)}})
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		require.Equal(t, "pm-changed", resp.Header.Get("HX-Trigger"))
+		resp, _ = b.htmxSend("POST", fmt.Sprintf("/admin/players/%d/characters", bravo.ID), url.Values{"character_id": {"x"}})
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		require.Empty(t, resp.Header.Get("HX-Trigger"), "a refused change changes nothing")
+		resp, _ = b.postForm(fmt.Sprintf("/admin/players/%d/characters", bravo.ID), url.Values{"character_id": {fmt.Sprint(loose.ID)}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode, "without JavaScript: a redirect, no event")
+		require.Empty(t, resp.Header.Get("HX-Trigger"))
+
+		resp, body = b.get("/admin/players/counts", "HX-Request", "true")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.NotContains(t, body, "<html")
+		require.Contains(t, body, `<span class="board__count" id="pm-chars-count" hx-swap-oob="true">(2 total, 1 unlinked)</span>`)
+		require.Contains(t, body, `<span class="board__count" id="pm-discord-count" hx-swap-oob="true">(1 total, 1 unlinked)</span>`)
+		require.Contains(t, body, `<span class="board__count" id="pm-players-count" hx-swap-oob="true">(2)</span>`)
+		require.Regexp(t, `<select hx-swap-oob="innerHTML:.pm-link-char select"><option value="`+fmt.Sprint(other.ID)+`">Otherchar — senjin</option></select>`, body)
+		require.NotContains(t, body, "Loosechar", "a linked character is no longer offered")
+		require.Contains(t, body, `<select hx-swap-oob="innerHTML:.pm-link-discord select"><option value="555">free_d (@free_d)</option></select>`)
+
+		// Nothing left to link: the select says so (and stays, so the next
+		// refresh has somewhere to put options).
+		resp, _ = b.htmxSend("POST", fmt.Sprintf("/admin/players/%d/characters", bravo.ID), url.Values{"character_id": {fmt.Sprint(other.ID)}})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		_, body = b.get("/admin/players/counts", "HX-Request", "true")
+		require.Contains(t, body, `(2 total, 0 unlinked)`)
+		require.Contains(t, body, `<option value="">No unlinked characters</option>`)
+		_, body = b.get("/admin/players")
+		require.Contains(t, body, `class="pm-inline pm-link-char"`)
+
+		resp, _ = newBrowser(t, app).get("/admin/players/counts")
+		require.Equal(t, http.StatusFound, resp.StatusCode, "officers only")
+	})
+}
+
+// ◎ focus: ?focus=player:N / discord:N / char:N keeps the entity and what is
+// linked to it in all three columns.
+func TestPlayerManagerFocus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, s := testApp(t, db)
+		offPlayer, offUser := seedMember(t, db, "Officer4", 4)
+		alpha, _ := seedMember(t, db, "Alpha", 3)
+		bravo := models.Player{DisplayName: "Bravo", IsActive: true}
+		require.NoError(t, db.Omit("Characters").Create(&bravo).Error)
+		a1, a2 := pmCharacter(t, db, "Alphaone"), pmCharacter(t, db, "Alphatwo")
+		b1, loose := pmCharacter(t, db, "Bravoone"), pmCharacter(t, db, "Loosechar")
+		pmLink(t, db, alpha, a1)
+		pmLink(t, db, alpha, a2)
+		pmLink(t, db, bravo, b1)
+		du := models.DiscordUser{DiscordID: "111", Username: "alpha_d", IsPresent: true}
+		zed := models.DiscordUser{DiscordID: "222", Username: "zed_d", IsPresent: true}
+		require.NoError(t, db.Create(&du).Error)
+		require.NoError(t, db.Create(&zed).Error)
+		require.NoError(t, db.Model(&alpha).Update("discord_user_id", du.ID).Error)
+		b := newBrowser(t, app).loginAs(s, offUser)
+
+		player := func(id int) string { return fmt.Sprintf(`id="player-%d"`, id) }
+		char := func(id int) string { return fmt.Sprintf(`id="char-%d"`, id) }
+		discord := func(id int) string { return fmt.Sprintf(`id="discord-%d"`, id) }
+		alphaSet := []string{player(alpha.ID), discord(du.ID), char(a1.ID), char(a2.ID)}
+		others := []string{player(bravo.ID), player(offPlayer.ID), discord(zed.ID), char(b1.ID), char(loose.ID)}
+
+		for _, tc := range []struct {
+			focus, label, focused string
+			shown, hidden         []string
+		}{
+			{fmt.Sprintf("player:%d", alpha.ID), "player Alpha", `pm-card is-focused" ` + player(alpha.ID), alphaSet, others},
+			{fmt.Sprintf("discord:%d", du.ID), "Discord member alpha_d", `is-linked is-focused" ` + discord(du.ID), alphaSet, others},
+			{fmt.Sprintf("char:%d", a2.ID), "character Alphatwo", `is-linked is-focused" ` + char(a2.ID), alphaSet, others},
+			{fmt.Sprintf("char:%d", loose.ID), "character Loosechar", `pm-char is-focused" ` + char(loose.ID),
+				[]string{char(loose.ID)}, append(alphaSet, player(bravo.ID), discord(zed.ID), char(b1.ID))},
+			{fmt.Sprintf("discord:%d", zed.ID), "Discord member zed_d", `pm-discord is-focused" ` + discord(zed.ID),
+				[]string{discord(zed.ID)}, append(alphaSet, player(bravo.ID), char(loose.ID))},
+		} {
+			t.Run(tc.focus, func(t *testing.T) {
+				resp, body := b.get("/admin/players/board?focus="+tc.focus, "HX-Request", "true")
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				require.NotContains(t, body, "<html")
+				require.True(t, strings.HasPrefix(strings.TrimSpace(body), `<div class="board pm-board" id="player-manager">`), body[:min(len(body), 200)])
+				require.Contains(t, body, "Focused on "+tc.label)
+				require.Contains(t, body, tc.focused)
+				for _, want := range tc.shown {
+					require.Contains(t, body, want)
+				}
+				for _, not := range tc.hidden {
+					require.NotContains(t, body, not)
+				}
+				// The focused entity's ◎ clears; the filters keep the focus.
+				require.Contains(t, body, `aria-pressed="true"`)
+				require.Contains(t, body, `hx-get="/admin/players/board" hx-target="#player-manager" hx-swap="outerHTML" hx-push-url="/admin/players"`)
+				require.Contains(t, body, `<input type="hidden" name="focus" value="`+tc.focus+`">`)
+				require.Contains(t, body, "(2 total, 1 unlinked)", "the counts stay the guild's totals")
+			})
+		}
+
+		// Unfocused: everything, and each ◎ focuses its own entity.
+		_, body := b.get("/admin/players/board", "HX-Request", "true")
+		for _, want := range append(alphaSet, others...) {
+			require.Contains(t, body, want)
+		}
+		require.NotContains(t, body, "Focused on")
+		require.Contains(t, body, fmt.Sprintf(`href="/admin/players?focus=player:%d"`, alpha.ID))
+		require.Contains(t, body, fmt.Sprintf(`hx-get="/admin/players/board?focus=player:%d"`, alpha.ID))
+		require.Contains(t, body, fmt.Sprintf(`hx-get="/admin/players/board?focus=discord:%d"`, du.ID))
+		require.Contains(t, body, fmt.Sprintf(`hx-get="/admin/players/board?focus=char:%d"`, a1.ID))
+		require.Contains(t, body, fmt.Sprintf(`hx-push-url="/admin/players?focus=char:%d"`, a1.ID))
+
+		// Nonsense is no focus; a vanished entity leaves an empty board.
+		_, body = b.get("/admin/players/board?focus=bogus:1", "HX-Request", "true")
+		require.NotContains(t, body, "Focused on")
+		require.Contains(t, body, player(bravo.ID))
+		_, body = b.get("/admin/players/board?focus=char:999999", "HX-Request", "true")
+		require.Contains(t, body, "Focused on something no longer on the board")
+		require.Contains(t, body, "No players match.")
+
+		// Without JavaScript the page itself takes ?focus=, and a column
+		// filter within a focus keeps it.
+		resp, body := b.get(fmt.Sprintf("/admin/players?focus=player:%d", alpha.ID))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Contains(t, body, "<html")
+		require.Contains(t, body, "Focused on player Alpha")
+		require.Contains(t, body, `href="/admin/players"`)
+		require.NotContains(t, body, player(bravo.ID))
+		_, body = b.get(fmt.Sprintf("/admin/players/columns/characters?focus=player:%d&cq=two", alpha.ID), "HX-Request", "true")
+		require.Contains(t, body, char(a2.ID))
+		require.NotContains(t, body, char(a1.ID))
+		require.NotContains(t, body, char(loose.ID))
+	})
+}

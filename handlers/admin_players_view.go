@@ -55,3 +55,40 @@ func (c pmCard) InviteExpiry() string {
 func (c pmChip) RoleIcon() string { return roleIcon(c.C.RoleKey) }
 
 func (r pmDiscordRow) RankBadge() string { return rankBadgeClass(r.U.RankName) }
+
+// pmFocusButton is the ◎ of a card, row or chip: it focuses the board on
+// its entity or, when the board already is, clears the focus.
+type pmFocusButton struct {
+	Focus  identity.Focus
+	Name   string
+	Active bool
+}
+
+// Href is the page the button leads to without JavaScript (and the address
+// htmx pushes).
+func (b pmFocusButton) Href() string {
+	if b.Active {
+		return "/admin/players"
+	}
+	return "/admin/players?focus=" + b.Focus.String()
+}
+
+// BoardURL is the board fragment htmx swaps in.
+func (b pmFocusButton) BoardURL() string {
+	if b.Active {
+		return "/admin/players/board"
+	}
+	return "/admin/players/board?focus=" + b.Focus.String()
+}
+
+func (c pmCard) FocusButton() pmFocusButton {
+	return pmFocusButton{Focus: identity.Focus{Kind: identity.FocusPlayer, ID: c.P.ID}, Name: c.P.DisplayName, Active: c.Focused}
+}
+
+func (c pmChip) FocusButton() pmFocusButton {
+	return pmFocusButton{Focus: identity.Focus{Kind: identity.FocusCharacter, ID: c.C.ID}, Name: c.C.Name, Active: c.Focused}
+}
+
+func (r pmDiscordRow) FocusButton() pmFocusButton {
+	return pmFocusButton{Focus: identity.Focus{Kind: identity.FocusDiscord, ID: r.U.ID}, Name: r.U.DisplayName, Active: r.Focused}
+}

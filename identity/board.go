@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -430,4 +431,100 @@ func FilterDiscordUsers(us []BoardDiscordUser, f DiscordFilter) []BoardDiscordUs
 		out = append(out, u)
 	}
 	return out
+}
+
+// Focus names one entity of the board — "player:12", "discord:3" (a
+// discord_users id) or "char:45" — whose linked items the officer wants to
+// see alone: the player, their Discord member and all their characters.
+type Focus struct {
+	Kind string // FocusPlayer, FocusDiscord or FocusCharacter
+	ID   int
+}
+
+// The kinds of Focus.
+const (
+	FocusPlayer    = "player"
+	FocusDiscord   = "discord"
+	FocusCharacter = "char"
+)
+
+// ParseFocus reads "kind:id"; anything else is no focus (the zero Focus).
+func ParseFocus(s string) Focus {
+	kind, rawID, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok {
+		return Focus{}
+	}
+	id, err := strconv.Atoi(rawID)
+	if err != nil || id <= 0 {
+		return Focus{}
+	}
+	switch kind {
+	case FocusPlayer, FocusDiscord, FocusCharacter:
+		return Focus{Kind: kind, ID: id}
+	}
+	return Focus{}
+}
+
+// IsZero reports whether there is no focus.
+func (f Focus) IsZero() bool { return f.Kind == "" }
+
+func (f Focus) String() string {
+	if f.IsZero() {
+		return ""
+	}
+	return f.Kind + ":" + strconv.Itoa(f.ID)
+}
+
+// FocusSet is what a Focus keeps on the board: ids per column, and the
+// focused entity's name for the "Focused on …" line.
+type FocusSet struct {
+	Label        string
+	Players      map[int]bool
+	DiscordUsers map[int]bool
+	Characters   map[int]bool
+}
+
+// FocusOn follows the links from the focused entity: a Discord member or a
+// character leads to its player (if linked), and a player to their Discord
+// member and all their characters. An unknown entity keeps nothing.
+func (b *Board) FocusOn(f Focus) FocusSet {
+	set := FocusSet{Players: map[int]bool{}, DiscordUsers: map[int]bool{}, Characters: map[int]bool{}}
+	playerID := 0
+	switch f.Kind {
+	case FocusPlayer:
+		playerID = f.ID
+	case FocusDiscord:
+		for _, u := range b.DiscordUsers {
+			if u.ID == f.ID {
+				set.DiscordUsers[u.ID], set.Label, playerID = true, "Discord member "+u.DisplayName, u.PlayerID
+			}
+		}
+	case FocusCharacter:
+		for _, c := range b.Characters {
+			if c.ID == f.ID {
+				set.Characters[c.ID], set.Label, playerID = true, "character "+c.Name, c.PlayerID
+			}
+		}
+	}
+	if playerID == 0 {
+		return set
+	}
+	for _, p := range b.Players {
+		if p.ID != playerID {
+			continue
+		}
+		set.Players[p.ID] = true
+		if f.Kind == FocusPlayer {
+			set.Label = "player " + p.DisplayName
+		}
+		for _, c := range p.Characters {
+			set.Characters[c.ID] = true
+		}
+	}
+	for _, u := range b.DiscordUsers {
+		if u.PlayerID == playerID {
+			set.DiscordUsers[u.ID] = true
+		}
+	}
+	return set
 }
