@@ -181,7 +181,7 @@ func serve(cfg *config.Config, log *slog.Logger) error {
 	// Opens and closes campaigns on time and queues the contest agent's
 	// posts; safe with several instances (advisory lock).
 	go voting.RunChecker(ctx, db, func() time.Time { return time.Now().UTC() }, time.Minute, log,
-		&voting.Agent{BaseURL: cfg.BaseURL, Log: log})
+		&voting.Agent{BaseURL: cfg.BaseURL, Zone: cfg.GuildTimezone, Log: log})
 
 	errc := make(chan error, 1)
 	go func() {

@@ -77,7 +77,7 @@ func (s *Server) adminCampaignClose(c fiber.Ctx) error {
 // queueAgent lets the contest agent react to a transition now rather than
 // on its next pass. A failure only delays the post: it is logged.
 func (s *Server) queueAgent(id int) {
-	a := &voting.Agent{BaseURL: s.Config.BaseURL, Log: s.Log}
+	a := &voting.Agent{BaseURL: s.Config.BaseURL, Zone: s.Config.GuildTimezone, Log: s.Log}
 	if _, err := a.RunFor(s.DB, s.Now(), id); err != nil {
 		s.Log.Error("contest agent after transition", "campaign", id, "err", err)
 	}

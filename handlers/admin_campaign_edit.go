@@ -19,6 +19,7 @@ const datetimeLocal = "2006-01-02T15:04"
 // contest agent's messages.
 type campaignEditor struct {
 	ID         int
+	ZoneName   string // the guild's zone, which the start time is entered in
 	IsNew      bool
 	Status     string
 	Locked     bool
@@ -57,9 +58,10 @@ type agentMessageView struct {
 	Pending                          bool
 }
 
-func formOf(st voting.Settings) campaignForm {
+// formOf fills the editor form; times are shown on the guild clock (zone).
+func formOf(st voting.Settings, zone *time.Location) campaignForm {
 	f := campaignForm{Title: st.Title, Description: st.Description, Type: st.Type,
-		StartAt: st.StartAt.UTC().Format(datetimeLocal), Chattiness: st.AgentChattiness,
+		StartAt: st.StartAt.In(zone).Format(datetimeLocal), Chattiness: st.AgentChattiness,
 		DiscordChannelID: st.DiscordChannelID, PicksPerVoter: strconv.Itoa(st.PicksPerVoter),
 		MinRankToVote: strconv.Itoa(st.MinRankToVote), DurationHours: strconv.Itoa(st.DurationHours),
 		EarlyClose: st.EarlyCloseIfAllVoted, AgentEnabled: st.AgentEnabled}
@@ -72,7 +74,7 @@ func formOf(st voting.Settings) campaignForm {
 // parseCampaignForm reads the settings form. Unchecked checkboxes are
 // false (§12.14); an unreadable date or number is a field error, never a
 // silent default.
-func parseCampaignForm(c fiber.Ctx) (campaignForm, voting.Settings, map[string]string) {
+func parseCampaignForm(c fiber.Ctx, zone *time.Location) (campaignForm, voting.Settings, map[string]string) {
 	f := campaignForm{
 		Title: c.FormValue("title"), Description: c.FormValue("description"), Type: c.FormValue("type"),
 		StartAt: strings.TrimSpace(c.FormValue("start_at")), Chattiness: c.FormValue("agent_chattiness"),
@@ -103,12 +105,14 @@ func parseCampaignForm(c fiber.Ctx) (campaignForm, voting.Settings, map[string]s
 		st.MinRankToView = &view
 	}
 	if f.StartAt != "" {
-		t, err := time.Parse(datetimeLocal, f.StartAt)
+		// The picker's wall clock is the guild's (decision 5); an RFC 3339
+		// value carries its own offset.
+		t, err := time.ParseInLocation(datetimeLocal, f.StartAt, zone)
 		if err != nil {
 			t, err = time.Parse(time.RFC3339, f.StartAt)
 		}
 		if err != nil {
-			errs["start_at"] = "Use the date picker (YYYY-MM-DD HH:MM, UTC)."
+			errs["start_at"] = "Use the date picker (YYYY-MM-DD HH:MM, " + zone.String() + " time)."
 		}
 		st.StartAt = t.UTC()
 	}
@@ -116,7 +120,7 @@ func parseCampaignForm(c fiber.Ctx) (campaignForm, voting.Settings, map[string]s
 }
 
 func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
-	ed := &campaignEditor{Types: voting.Types, Chattiness: []option{
+	ed := &campaignEditor{ZoneName: s.Config.GuildTimezone.String(), Types: voting.Types, Chattiness: []option{
 		{voting.ChatQuiet, "Quiet: launch and results only"},
 		{voting.ChatNormal, "Normal: adds milestones and time warnings"},
 		{voting.ChatHype, "Hype: everything, lead changes included"},
@@ -127,15 +131,16 @@ func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
 	if camp == nil {
 		ed.IsNew = true
 		ed.Status = voting.StatusDraft
-		ed.Form = formOf(voting.DefaultSettings(s.Now()))
+		ed.Form = formOf(voting.DefaultSettings(s.Now()), s.Config.GuildTimezone)
 		return ed, nil
 	}
 	ed.ID, ed.Status = camp.ID, camp.Status
 	ed.Locked = camp.Status != voting.StatusDraft
-	ed.Form = formOf(voting.SettingsOf(camp))
+	ed.Form = formOf(voting.SettingsOf(camp), s.Config.GuildTimezone)
 	ed.TypeLabel = typeLabel(camp.Type)
-	ed.StartLabel = camp.StartAt.UTC().Format("2006-01-02 15:04 UTC")
-	ed.EndsAt = voting.EndAt(camp).UTC().Format("2006-01-02 15:04 UTC")
+	zone := s.Config.GuildTimezone
+	ed.StartLabel = camp.StartAt.In(zone).Format("2006-01-02 15:04 MST")
+	ed.EndsAt = voting.EndAt(camp).In(zone).Format("2006-01-02 15:04 MST")
 	var players []models.Player
 	if err := s.DB.Select("id", "display_name").Order("display_name").Find(&players).Error; err != nil {
 		return nil, fmt.Errorf("load players: %w", err)
@@ -161,9 +166,9 @@ func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
 			Text: m.Message, Status: m.Status, Pending: m.Status == voting.MessagePending}
 		switch {
 		case m.PostedAt != nil:
-			mv.When = "sent " + m.PostedAt.UTC().Format("Jan 02 15:04 UTC")
+			mv.When = "sent " + m.PostedAt.In(zone).Format("Jan 02 15:04 MST")
 		case m.QueuedAt != nil:
-			mv.When = "queued " + m.QueuedAt.UTC().Format("Jan 02 15:04 UTC")
+			mv.When = "queued " + m.QueuedAt.In(zone).Format("Jan 02 15:04 MST")
 		}
 		ed.Messages = append(ed.Messages, mv)
 	}
@@ -193,7 +198,7 @@ func (s *Server) adminCampaignNew(c fiber.Ctx) error {
 
 // adminCampaignCreate handles POST /admin/campaigns/new.
 func (s *Server) adminCampaignCreate(c fiber.Ctx) error {
-	f, st, errs := parseCampaignForm(c)
+	f, st, errs := parseCampaignForm(c, s.Config.GuildTimezone)
 	var camp *models.Campaign
 	var err error
 	if len(errs) == 0 {
@@ -237,7 +242,7 @@ func (s *Server) adminCampaignUpdate(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, st, errs := parseCampaignForm(c)
+	f, st, errs := parseCampaignForm(c, s.Config.GuildTimezone)
 	status := fiber.StatusUnprocessableEntity
 	msg := ""
 	if len(errs) == 0 {

@@ -31,7 +31,8 @@ func (s *Server) adminCampaignList(c fiber.Ctx) error {
 	for i := range cs {
 		camp := &cs[i]
 		r := campaignListRow{ID: camp.ID, Title: camp.Title, Status: camp.Status, Type: typeLabel(camp.Type),
-			Start: camp.StartAt.UTC().Format("2006-01-02 15:04"), End: voting.EndAt(camp).UTC().Format("2006-01-02 15:04"),
+			Start:         camp.StartAt.In(s.Config.GuildTimezone).Format("2006-01-02 15:04 MST"),
+			End:           voting.EndAt(camp).In(s.Config.GuildTimezone).Format("2006-01-02 15:04 MST"),
 			DurationHours: camp.DurationHours, Entries: len(camp.Entries)}
 		if camp.Description != nil {
 			r.Desc = truncate(*camp.Description, 60)

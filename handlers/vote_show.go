@@ -142,7 +142,7 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 		p.EndsAtISO = voting.EndAt(camp).UTC().Format("2006-01-02T15:04:05Z")
 		p.EndsIn = humanDuration(voting.EndsIn(camp, now))
 	}
-	p.OpensAt = camp.StartAt.UTC().Format("January 02, 2006 at 15:04 UTC")
+	p.OpensAt = camp.StartAt.In(s.Config.GuildTimezone).Format("January 02, 2006 at 3:04 PM MST")
 	for _, e := range camp.Entries {
 		ev := entryView{ID: e.ID, Name: e.Name}
 		if e.Description != nil {

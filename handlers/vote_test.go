@@ -236,7 +236,9 @@ func TestAdminCampaignPages(t *testing.T) {
 		assert.Contains(t, body, "Title is required.")
 		assert.Contains(t, body, "Duration must be between 1 and 8760 hours.")
 
-		start := s.Now().Add(time.Hour).UTC().Format(datetimeLocal)
+		// The picker's wall clock is the guild's (America/New_York by default).
+		startAt := s.Now().Add(time.Hour).Truncate(time.Minute)
+		start := startAt.In(s.Config.GuildTimezone).Format(datetimeLocal)
 		resp, _ = off.postForm("/admin/campaigns/new", url.Values{"title": {"Spring Art"}, "duration_hours": {"48"},
 			"min_rank_to_vote": {"2"}, "start_at": {start}, "picks_per_voter": {"2"}, "type": {"borda"},
 			"agent_enabled": {"on"}, "agent_chattiness": {"hype"}})
@@ -249,6 +251,10 @@ func TestAdminCampaignPages(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, c.EarlyCloseIfAllVoted, "an unchecked box is false (§12.14)")
 		assert.Equal(t, voting.TypeBorda, c.Type)
+		assert.True(t, c.StartAt.Equal(startAt), "start %s entered on the guild clock is %s", start, startAt)
+		_, body = off.get(fmt.Sprintf("/admin/campaigns/%d/edit", id))
+		assert.Contains(t, body, `value="`+start+`"`, "the form shows the guild clock again")
+		assert.Contains(t, body, "America/New_York", "the field says which clock it is")
 
 		editPath := fmt.Sprintf("/admin/campaigns/%d", id)
 		// entries: add (htmx fragment), errors inline, drive link normalised

@@ -169,10 +169,19 @@ func trackLeader(st *agentState, ss []Standing) (changed bool, old int) {
 // variant (tests make it deterministic); BaseURL builds the vote links.
 type Agent struct {
 	BaseURL string
-	Pick    func(n int) int
+	// Zone is the clock close dates are written on (the guild's); nil is UTC.
+	Zone *time.Location
+	Pick func(n int) int
 	// StaleAfter: a close older than this is not announced any more (§12.5).
 	StaleAfter time.Duration
 	Log        *slog.Logger
+}
+
+func (a *Agent) zone() *time.Location {
+	if a.Zone == nil {
+		return time.UTC
+	}
+	return a.Zone
 }
 
 func (a *Agent) defaults() {
@@ -307,7 +316,7 @@ func AgentMessages(db *gorm.DB, campaignID int) ([]AgentMessage, error) {
 func (a *Agent) messageData(db *gorm.DB, c *models.Campaign, stats Stats, t Tally, now time.Time) MessageData {
 	d := MessageData{
 		Title: c.Title, VoteURL: fmt.Sprintf("%s/vote/%d", a.BaseURL, c.ID),
-		CloseDate: EndAt(c).UTC().Format("Jan 02 at 03:04 PM UTC"),
+		CloseDate: EndAt(c).In(a.zone()).Format("Jan 02 at 03:04 PM MST"),
 		Voted:     stats.Voted, Total: stats.Eligible, TotalVoters: stats.Ballots,
 		Picks: c.PicksPerVoter, Live: c.Status == StatusLive,
 	}
