@@ -8,6 +8,7 @@ import (
 
 	"patt/identity"
 	"patt/models"
+	"patt/schedule"
 )
 
 // ProfilePage is everything /profile shows. Each form has its own part, so
@@ -22,6 +23,8 @@ type ProfilePage struct {
 	// BannerOOB makes a form fragment carry the banner too, swapped out of
 	// band, so a saved main character shows in it at once.
 	BannerOOB bool
+	// CalendarURL is the player's private iCal feed (schedule area).
+	CalendarURL string
 }
 
 // ProfileBanner is the read-only summary at the top of the page.
@@ -120,6 +123,11 @@ func (s *Server) profilePage(playerID int) (*ProfilePage, error) {
 			OffspecSpecID:      deref(p.OffspecSpecID),
 		},
 	}
+	token, err := schedule.CalendarTokenFor(s.DB, playerID, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	page.CalendarURL = s.calendarURL(token)
 	for _, ch := range p.OwnedCharacters() {
 		page.Characters.Characters = append(page.Characters.Characters, ProfileCharacterOption{
 			ID: ch.ID, Label: ch.Name + " — " + realmLabel(ch), ClassID: deref(ch.ClassID),

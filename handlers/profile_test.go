@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -55,6 +56,14 @@ func TestProfilePage(t *testing.T) {
 			strings.Count(body, "<option value=\"Australia/")+strings.Count(body, "<option value=\"Pacific/"), "the 18 zones")
 		require.Contains(t, body, "No characters are linked to you yet")
 		require.Contains(t, body, `action="/profile/password"`)
+		// The private calendar feed is on the profile, and it is the one /availability shows.
+		m := regexp.MustCompile(`id="profile-calendar-url"[^>]*value="(http://[^"]+/calendar/[0-9a-f]+\.ics)"`).FindStringSubmatch(body)
+		require.Len(t, m, 2, "calendar URL on the profile")
+		_, avail := b.get("/availability")
+		require.Contains(t, avail, `value="`+m[1]+`"`)
+		resp, ics := b.get(strings.TrimPrefix(m[1], s.Config.BaseURL))
+		require.Equal(t, 200, resp.StatusCode)
+		require.Contains(t, ics, "BEGIN:VCALENDAR")
 
 		p, v := seedMember(t, db, "Trog", 4)
 		ch := seedOwnedCharacter(t, db, "Trogmoon", "Paladin", &p)
