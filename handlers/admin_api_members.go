@@ -28,7 +28,7 @@ func (s *Server) adminAPIMembersList(c fiber.Ctx) error {
 func (s *Server) adminAPIMemberCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	name, err1 := body.str("display_name")
 	rank, err2 := body.nullableInt("guild_rank_id")
@@ -87,7 +87,7 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	var p identity.PlayerPatch
 	var errs [5]error

@@ -40,7 +40,7 @@ func (s *Server) adminAPIRanksList(c fiber.Ctx) error {
 func (s *Server) adminAPIRankCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	p, err := rankPatchFrom(body)
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *Server) adminAPIRankUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	patch, err := rankPatchFrom(body)
 	if err != nil {

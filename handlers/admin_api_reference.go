@@ -36,7 +36,7 @@ func (s *Server) adminAPIRoleUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	key := "display_name"
 	if !body.has(key) {
@@ -118,7 +118,7 @@ func (s *Server) adminAPISeasonsList(c fiber.Ctx) error {
 func (s *Server) adminAPISeasonCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	name, err1 := body.str("name")
 	start, err2 := body.str("start_date")
@@ -149,7 +149,7 @@ func (s *Server) adminAPISeasonUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	if body.has("start_date") {
 		return apiError(c, fiber.StatusUnprocessableEntity, "start_date cannot be changed after a season is created")

@@ -33,11 +33,16 @@ func identityStatus(err error) int {
 	return 0
 }
 
-// apiIdentityError answers an identity error as a JSON envelope; unexpected
-// errors go to the error handler (500 with an error id).
+// apiIdentityError answers an identity error, or a request error such as
+// errBadJSON, as a JSON envelope; unexpected errors go to the error handler
+// (500 with an error id).
 func apiIdentityError(c fiber.Ctx, err error) error {
 	if st := identityStatus(err); st != 0 {
 		return apiError(c, st, err.Error())
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) && fe.Code < fiber.StatusInternalServerError {
+		return apiError(c, fe.Code, fe.Message)
 	}
 	return err
 }

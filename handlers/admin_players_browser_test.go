@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
@@ -16,15 +15,6 @@ import (
 	"patt/dbtest"
 	"patt/models"
 )
-
-// adminBrowserLogin gives the browser the user's session cookie.
-func adminBrowserLogin(t *testing.T, ctx context.Context, s *Server, base string, user models.User) {
-	t.Helper()
-	tok := tokenFor(t, s, user)
-	require.NoError(t, chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		return network.SetCookie(SessionCookie, tok).WithURL(base).Do(ctx)
-	})))
-}
 
 // adminWaitJS polls a JavaScript condition until it is true.
 func adminWaitJS(t *testing.T, ctx context.Context, what, cond string) {
@@ -111,7 +101,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	_, err := auth.CreateInvite(db, bravo.ID, &offPlayer.ID, time.Now(), 0)
 	require.NoError(t, err)
 
-	adminBrowserLogin(t, ctx, s, base, officer)
+	browserLogin(t, ctx, s, base, officer)
 
 	// Reference Tables: Edit → weight 2 → Save → the saved row.
 	row := fmt.Sprintf("#rank-%d", vet.ID)

@@ -68,7 +68,7 @@ func (s *Server) adminPlayersData(c fiber.Ctx) error {
 func (s *Server) adminPlayersJSONCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	name, err := body.str("display_name")
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	snowflake, err := body.nullableStr("discord_id")
 	if err != nil {
@@ -122,7 +122,7 @@ func (s *Server) adminPlayersJSONRename(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	name, err := body.str("display_name")
 	if err != nil {
@@ -171,7 +171,7 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	key := "player_id"
 	if !body.has(key) {
@@ -209,7 +209,7 @@ func (s *Server) adminCharactersJSONMainAlt(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiError(c, fiber.StatusBadRequest, errBadJSON.Message)
+		return apiIdentityError(c, err)
 	}
 	role, err := body.str("main_alt")
 	if err != nil {

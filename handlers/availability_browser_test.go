@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
@@ -15,15 +14,6 @@ import (
 	"patt/models"
 	"patt/schedule"
 )
-
-// scheduleLogin gives a browser the user's session cookie for base.
-func scheduleLogin(t *testing.T, ctx context.Context, s *Server, base string, user models.User) {
-	t.Helper()
-	tok := tokenFor(t, s, user)
-	require.NoError(t, chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		return network.SetCookie(SessionCookie, tok).WithURL(base).Do(ctx)
-	})))
-}
 
 // scheduleWait polls a JavaScript condition until it holds.
 func scheduleWait(t *testing.T, ctx context.Context, what, cond string) {
@@ -76,7 +66,7 @@ func TestAvailabilityInBrowser(t *testing.T) {
 	_, err := schedule.CreateRaidNight(db, schedule.RaidNightInput{Label: schedPtr("Heroic Raid Night"), DayOfWeek: schedPtr(4), DefaultStartTime: schedPtr("19:00")}, browserClock)
 	require.NoError(t, err)
 
-	scheduleLogin(t, ctx, s, base, mu)
+	browserLogin(t, ctx, s, base, mu)
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(base+"/availability"),
 		chromedp.WaitVisible("#availability-editor", chromedp.ByQuery),
@@ -123,7 +113,7 @@ func TestAvailabilityInBrowser(t *testing.T) {
 
 	// The officer's dashboard.
 	octx := browsertest.Tab(t)
-	scheduleLogin(t, octx, s, base, ou)
+	browserLogin(t, octx, s, base, ou)
 	var friCount, friSlot, heatTitle string
 	require.NoError(t, chromedp.Run(octx,
 		chromedp.Navigate(base+"/admin/availability"),

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
+	"patt/models"
 	"patt/voting"
 )
 
@@ -262,28 +264,22 @@ func (s *Server) apiAdminEntryUpdate(c fiber.Ctx) error {
 
 // apiAdminCampaignActivate handles POST …/activate.
 func (s *Server) apiAdminCampaignActivate(c fiber.Ctx) error {
-	id, ok := s.apiAdminCampaignID(c)
-	if !ok {
-		return apiError(c, fiber.StatusNotFound, "Not found")
-	}
-	if _, err := voting.Activate(s.DB, s.Now(), id); err != nil {
-		return apiVotingError(c, err)
-	}
-	s.queueAgent(id)
-	camp, err := voting.Get(s.DB, id)
-	if err != nil {
-		return err
-	}
-	return apiOK(c, campaignDTO(camp))
+	return s.apiAdminCampaignTransition(c, voting.Activate)
 }
 
 // apiAdminCampaignClose handles POST …/close.
 func (s *Server) apiAdminCampaignClose(c fiber.Ctx) error {
+	return s.apiAdminCampaignTransition(c, voting.Close)
+}
+
+// apiAdminCampaignTransition moves a campaign to its next state, lets the
+// contest agent react, and answers with the campaign as it now is.
+func (s *Server) apiAdminCampaignTransition(c fiber.Ctx, move func(*gorm.DB, time.Time, int) (*models.Campaign, error)) error {
 	id, ok := s.apiAdminCampaignID(c)
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	if _, err := voting.Close(s.DB, s.Now(), id); err != nil {
+	if _, err := move(s.DB, s.Now(), id); err != nil {
 		return apiVotingError(c, err)
 	}
 	s.queueAgent(id)

@@ -18,7 +18,7 @@ func TestProfileHeaderNameInBrowser(t *testing.T) {
 	app, s := testApp(t, db)
 	base := browsertest.Serve(t, app)
 	_, u := seedMember(t, db, "Trog", 2)
-	adminBrowserLogin(t, ctx, s, base, u)
+	browserLogin(t, ctx, s, base, u)
 
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Navigate(base+"/profile"),

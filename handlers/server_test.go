@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v3"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
@@ -174,4 +177,13 @@ func apiCall(t *testing.T, app *fiber.App, token, method, path, body string) (*h
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	return do(t, app, req)
+}
+
+// browserLogin gives a headless browser the user's session cookie for base.
+func browserLogin(t *testing.T, ctx context.Context, s *Server, base string, user models.User) {
+	t.Helper()
+	tok := tokenFor(t, s, user)
+	require.NoError(t, chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		return network.SetCookie(SessionCookie, tok).WithURL(base).Do(ctx)
+	})))
 }
