@@ -20,18 +20,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	_ "time/tzdata" // the binary carries the zone database
 
-	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/app"
 	"patt/config"
-	"patt/handlers"
 	"patt/migrations"
 	"patt/models"
-	"patt/voting"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -159,50 +156,18 @@ func migrate(cfg *config.Config, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// serve runs the site until SIGINT or SIGTERM; app/ owns the start-up and
+// the orderly shutdown.
 func serve(cfg *config.Config, log *slog.Logger) error {
-	db, err := openDB(cfg)
+	a, err := app.New(cfg, log, version)
 	if err != nil {
 		return err
 	}
-	if err := migrations.Migrate(db); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if err := offerFirstInvite(db, cfg, log, time.Now().UTC()); err != nil {
+	if err := offerFirstInvite(a.DB, cfg, log, a.Clock()); err != nil {
+		a.Shutdown()
 		return fmt.Errorf("first invite: %w", err)
 	}
-	app, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version})
-	if err != nil {
-		return err
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	// Opens and closes campaigns on time and queues the contest agent's
-	// posts; safe with several instances (advisory lock).
-	go voting.RunChecker(ctx, db, func() time.Time { return time.Now().UTC() }, time.Minute, log,
-		&voting.Agent{BaseURL: cfg.BaseURL, Zone: cfg.GuildTimezone, Log: log})
-
-	errc := make(chan error, 1)
-	go func() {
-		errc <- app.Listen(cfg.Addr, fiber.ListenConfig{DisableStartupMessage: true})
-	}()
-	log.Info("patt is running", "url", cfg.BaseURL, "addr", cfg.Addr, "database", string(models.DialectFor(cfg.DatabaseURL)), "version", version)
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := app.ShutdownWithContext(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if sqlDB, err := db.DB(); err == nil {
-		sqlDB.Close()
-	}
-	log.Info("stopped")
-	return nil
+	return a.Run(ctx)
 }

@@ -12,7 +12,7 @@ import (
 
 // GET /api/v1/admin/members — every player by display name.
 func (s *Server) adminAPIMembersList(c fiber.Ctx) error {
-	players, err := identity.Players(s.DB)
+	players, err := identity.Players(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *Server) adminAPIMemberCreate(c fiber.Ctx) error {
 	if err := firstErr(err1, err2); err != nil {
 		return apiIdentityError(c, err)
 	}
-	p, err := identity.CreatePlayer(s.DB, identity.NewPlayer{
+	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{
 		DisplayName: name.Value, RankID: rank.Value, Source: identity.RankSourceOverride,
 	})
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Server) adminAPIMemberShow(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := identity.PlayerByID(s.DB, id)
+	p, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -99,10 +99,10 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 	if err := firstErr(errs[:]...); err != nil {
 		return apiIdentityError(c, err)
 	}
-	if _, err := identity.UpdatePlayer(s.DB, id, p); err != nil {
+	if _, err := identity.UpdatePlayer(s.db(c), id, p); err != nil {
 		return apiIdentityError(c, err)
 	}
-	pl, err := identity.PlayerByID(s.DB, id)
+	pl, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -133,7 +133,7 @@ func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 
 // issueInvite creates an invite for a player who has no website account yet.
 func (s *Server) issueInvite(c fiber.Ctx, playerID int) (*models.InviteCode, *models.Player, error) {
-	p, err := identity.PlayerByID(s.DB, playerID)
+	p, err := identity.PlayerByID(s.db(c), playerID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -144,7 +144,7 @@ func (s *Server) issueInvite(c fiber.Ctx, playerID int) (*models.InviteCode, *mo
 	if v := viewerOf(c); v != nil {
 		by = &v.PlayerID
 	}
-	inv, err := auth.CreateInvite(s.DB, playerID, by, s.Now(), auth.DefaultInviteTTL)
+	inv, err := auth.CreateInvite(s.db(c), playerID, by, s.Now(), auth.DefaultInviteTTL)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,7 +24,7 @@ func toRankJSON(r models.GuildRank) rankJSON {
 
 // GET /api/v1/admin/ranks — by level.
 func (s *Server) adminAPIRanksList(c fiber.Ctx) error {
-	ranks, err := identity.Ranks(s.DB)
+	ranks, err := identity.Ranks(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) adminAPIRankCreate(c fiber.Ctx) error {
 	if !p.Name.Set || !p.Level.Set {
 		return apiError(c, fiber.StatusUnprocessableEntity, "name and level are required")
 	}
-	r, err := identity.CreateRank(s.DB, identity.RankInput{
+	r, err := identity.CreateRank(s.db(c), identity.RankInput{
 		Name: p.Name.Value, Level: p.Level.Value, Description: p.Description.Value,
 		DiscordRoleID: p.DiscordRoleID.Value, SchedulingWeight: p.SchedulingWeight.Value,
 		WowRankIndex: p.WowRankIndex.Value,
@@ -76,7 +76,7 @@ func (s *Server) adminAPIRankUpdate(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	r, err := identity.UpdateRank(s.DB, id, patch)
+	r, err := identity.UpdateRank(s.db(c), id, patch)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -101,7 +101,7 @@ func (s *Server) adminAPIRankDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := identity.DeleteRank(s.DB, id); err != nil {
+	if err := identity.DeleteRank(s.db(c), id); err != nil {
 		return apiIdentityError(c, err)
 	}
 	return apiOK(c, fiber.Map{"deleted": true})

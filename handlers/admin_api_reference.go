@@ -12,7 +12,7 @@ import (
 // GET /api/v1/admin/roles — by id. name is the stable key, display_name
 // the label officers may change.
 func (s *Server) adminAPIRolesList(c fiber.Ctx) error {
-	roles, err := identity.Roles(s.DB)
+	roles, err := identity.Roles(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) adminAPIRoleUpdate(c fiber.Ctx) error {
 	if !name.Set {
 		return apiError(c, fiber.StatusUnprocessableEntity, "display_name is required")
 	}
-	r, err := identity.RenameRole(s.DB, id, name.Value)
+	r, err := identity.RenameRole(s.db(c), id, name.Value)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -58,7 +58,7 @@ func (s *Server) adminAPIRoleUpdate(c fiber.Ctx) error {
 
 // GET /api/v1/admin/classes — by name.
 func (s *Server) adminAPIClassesList(c fiber.Ctx) error {
-	classes, err := identity.Classes(s.DB)
+	classes, err := identity.Classes(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) adminAPIClassesList(c fiber.Ctx) error {
 
 // GET /api/v1/admin/specializations — by class, then name.
 func (s *Server) adminAPISpecializationsList(c fiber.Ctx) error {
-	specs, err := identity.Specializations(s.DB)
+	specs, err := identity.Specializations(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func seasonJSON(se models.RaidSeason) fiber.Map {
 
 // GET /api/v1/admin/seasons — newest start first.
 func (s *Server) adminAPISeasonsList(c fiber.Ctx) error {
-	seasons, err := identity.Seasons(s.DB)
+	seasons, err := identity.Seasons(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) adminAPISeasonCreate(c fiber.Ctx) error {
 	if err != nil {
 		return apiError(c, fiber.StatusUnprocessableEntity, "start_date must be a date (YYYY-MM-DD)")
 	}
-	se, err := identity.CreateSeason(s.DB, name.Value, date, active.Value)
+	se, err := identity.CreateSeason(s.db(c), name.Value, date, active.Value)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -161,7 +161,7 @@ func (s *Server) adminAPISeasonUpdate(c fiber.Ctx) error {
 	if err := firstErr(err1, err2); err != nil {
 		return apiIdentityError(c, err)
 	}
-	se, err := identity.UpdateSeason(s.DB, id, p)
+	se, err := identity.UpdateSeason(s.db(c), id, p)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}

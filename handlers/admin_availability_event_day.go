@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/schedule"
@@ -21,7 +22,7 @@ func (s *Server) adminAvailabilityEventDaySave(c fiber.Ctx) error {
 	if err != nil || day < 0 || day > 6 {
 		return fiber.ErrNotFound
 	}
-	row, err := s.eventDayRow(day)
+	row, err := s.eventDayRow(s.db(c), day)
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,9 @@ func (s *Server) adminAvailabilityEventDaySave(c fiber.Ctx) error {
 		// nothing stored, nothing to store
 	case row.ID == 0:
 		in.DayOfWeek = &day
-		_, saveErr = schedule.CreateRaidNight(s.DB, in, s.Now())
+		_, saveErr = schedule.CreateRaidNight(s.db(c), in, s.Now())
 	default:
-		_, saveErr = schedule.UpdateRaidNight(s.DB, row.ID, in, s.Now())
+		_, saveErr = schedule.UpdateRaidNight(s.db(c), row.ID, in, s.Now())
 	}
 	return s.answerEventDay(c, day, saveErr, RaidNightFormValues{Active: active, Label: label, Start: start, Duration: duration, Public: public})
 }
@@ -71,20 +72,20 @@ func (s *Server) adminAvailabilityEventDayDelete(c fiber.Ctx) error {
 	if err != nil || day < 0 || day > 6 {
 		return fiber.ErrNotFound
 	}
-	row, err := s.eventDayRow(day)
+	row, err := s.eventDayRow(s.db(c), day)
 	if err != nil {
 		return err
 	}
 	var delErr error
 	if row.ID != 0 {
-		delErr = schedule.DeleteRaidNight(s.DB, row.ID)
+		delErr = schedule.DeleteRaidNight(s.db(c), row.ID)
 	}
 	return s.answerEventDay(c, day, delErr, RaidNightFormValues{})
 }
 
-func (s *Server) eventDayRow(day int) (EventDayRow, error) {
+func (s *Server) eventDayRow(db *gorm.DB, day int) (EventDayRow, error) {
 	var events []models.RecurringEvent
-	if err := s.DB.Where("day_of_week = ?", day).Order("id").Find(&events).Error; err != nil {
+	if err := db.Where("day_of_week = ?", day).Order("id").Find(&events).Error; err != nil {
 		return EventDayRow{}, err
 	}
 	return eventDayRows(events)[day], nil
@@ -106,7 +107,7 @@ func (s *Server) answerEventDay(c fiber.Ctx, day int, saveErr error, typed RaidN
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/availability?flash=event-day-saved")
 	}
-	row, err := s.eventDayRow(day)
+	row, err := s.eventDayRow(s.db(c), day)
 	if err != nil {
 		return err
 	}

@@ -104,11 +104,11 @@ func barClass(colour string) string {
 func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 	now := s.Now()
 	guild := s.Config.GuildTimezone
-	players, total, weight, err := schedule.LoadRoster(s.DB)
+	players, total, weight, err := schedule.LoadRoster(s.db(c))
 	if err != nil {
 		return err
 	}
-	nights, err := schedule.ActiveRaidNights(s.DB)
+	nights, err := schedule.ActiveRaidNights(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 		page.Days = append(page.Days, card)
 	}
 
-	all, err := schedule.ListRaidNights(s.DB)
+	all, err := schedule.ListRaidNights(s.db(c))
 	if err != nil {
 		return err
 	}

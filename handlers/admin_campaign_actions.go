@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/voting"
@@ -18,8 +19,8 @@ type turnoutView struct {
 	BarClass   string
 }
 
-func (s *Server) turnoutOf(camp *models.Campaign) (*turnoutView, error) {
-	st, err := voting.CampaignStats(s.DB, camp)
+func (s *Server) turnoutOf(db *gorm.DB, camp *models.Campaign) (*turnoutView, error) {
+	st, err := voting.CampaignStats(db, camp)
 	if err != nil {
 		return nil, err
 	}
@@ -33,10 +34,10 @@ func (s *Server) adminCampaignTurnout(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if camp, err = voting.RefreshStatus(s.DB, s.Now(), camp); err != nil {
+	if camp, err = voting.RefreshStatus(s.db(c), s.Now(), camp); err != nil {
 		return err
 	}
-	tv, err := s.turnoutOf(camp)
+	tv, err := s.turnoutOf(s.db(c), camp)
 	if err != nil {
 		return err
 	}
@@ -54,10 +55,10 @@ func (s *Server) adminCampaignActivate(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := voting.Activate(s.DB, s.Now(), id); err != nil {
+	if _, err := voting.Activate(s.db(c), s.Now(), id); err != nil {
 		return s.campaignActionError(c, id, err)
 	}
-	s.queueAgent(id)
+	s.queueAgent(s.db(c), id)
 	return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-live", id))
 }
 
@@ -67,18 +68,18 @@ func (s *Server) adminCampaignClose(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := voting.Close(s.DB, s.Now(), id); err != nil {
+	if _, err := voting.Close(s.db(c), s.Now(), id); err != nil {
 		return s.campaignActionError(c, id, err)
 	}
-	s.queueAgent(id)
+	s.queueAgent(s.db(c), id)
 	return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-closed", id))
 }
 
 // queueAgent lets the contest agent react to a transition now rather than
 // on its next pass. A failure only delays the post: it is logged.
-func (s *Server) queueAgent(id int) {
+func (s *Server) queueAgent(db *gorm.DB, id int) {
 	a := &voting.Agent{BaseURL: s.Config.BaseURL, Zone: s.Config.GuildTimezone, Log: s.Log}
-	if _, err := a.RunFor(s.DB, s.Now(), id); err != nil {
+	if _, err := a.RunFor(db, s.Now(), id); err != nil {
 		s.Log.Error("contest agent after transition", "campaign", id, "err", err)
 	}
 }
@@ -87,11 +88,11 @@ func (s *Server) campaignActionError(c fiber.Ctx, id int, err error) error {
 	if !isVotingErr(err) || voting.KindOf(err) == voting.KindNotFound {
 		return pageError(err)
 	}
-	camp, gerr := voting.Get(s.DB, id)
+	camp, gerr := voting.Get(s.db(c), id)
 	if gerr != nil {
 		return pageError(gerr)
 	}
-	ed, eerr := s.newEditor(camp)
+	ed, eerr := s.newEditor(s.db(c), camp)
 	if eerr != nil {
 		return eerr
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/voting"
@@ -119,13 +120,13 @@ func parseCampaignForm(c fiber.Ctx, zone *time.Location) (campaignForm, voting.S
 	return f, st, errs
 }
 
-func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
+func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor, error) {
 	ed := &campaignEditor{ZoneName: s.Config.GuildTimezone.String(), Types: voting.Types, Chattiness: []option{
 		{voting.ChatQuiet, "Quiet: launch and results only"},
 		{voting.ChatNormal, "Normal: adds milestones and time warnings"},
 		{voting.ChatHype, "Hype: everything, lead changes included"},
 	}}
-	if err := s.DB.Order("level").Find(&ed.Ranks).Error; err != nil {
+	if err := db.Order("level").Find(&ed.Ranks).Error; err != nil {
 		return nil, fmt.Errorf("load ranks: %w", err)
 	}
 	if camp == nil {
@@ -142,22 +143,22 @@ func (s *Server) newEditor(camp *models.Campaign) (*campaignEditor, error) {
 	ed.StartLabel = camp.StartAt.In(zone).Format("2006-01-02 15:04 MST")
 	ed.EndsAt = voting.EndAt(camp).In(zone).Format("2006-01-02 15:04 MST")
 	var players []models.Player
-	if err := s.DB.Select("id", "display_name").Order("display_name").Find(&players).Error; err != nil {
+	if err := db.Select("id", "display_name").Order("display_name").Find(&players).Error; err != nil {
 		return nil, fmt.Errorf("load players: %w", err)
 	}
 	for _, p := range players {
 		ed.Players = append(ed.Players, playerOption{p.ID, p.DisplayName})
 	}
 	var err error
-	if ed.Entries, err = s.entriesViewOf(camp, ed.Players); err != nil {
+	if ed.Entries, err = s.entriesViewOf(db, camp, ed.Players); err != nil {
 		return nil, err
 	}
 	if camp.Status != voting.StatusDraft {
-		if ed.Turnout, err = s.turnoutOf(camp); err != nil {
+		if ed.Turnout, err = s.turnoutOf(db, camp); err != nil {
 			return nil, err
 		}
 	}
-	msgs, err := voting.AgentMessages(s.DB, camp.ID)
+	msgs, err := voting.AgentMessages(db, camp.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (s *Server) editorCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	if err != nil {
 		return nil, err
 	}
-	camp, err := voting.Get(s.DB, id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		return nil, pageError(err)
 	}
@@ -189,7 +190,7 @@ func (s *Server) editorCampaign(c fiber.Ctx) (*models.Campaign, error) {
 
 // adminCampaignNew renders GET /admin/campaigns/new.
 func (s *Server) adminCampaignNew(c fiber.Ctx) error {
-	ed, err := s.newEditor(nil)
+	ed, err := s.newEditor(s.db(c), nil)
 	if err != nil {
 		return err
 	}
@@ -203,7 +204,7 @@ func (s *Server) adminCampaignCreate(c fiber.Ctx) error {
 	var err error
 	if len(errs) == 0 {
 		pid := viewerOf(c).PlayerID
-		camp, err = voting.Create(s.DB, s.Now(), st, &pid)
+		camp, err = voting.Create(s.db(c), s.Now(), st, &pid)
 		if err == nil {
 			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-created", camp.ID))
 		}
@@ -212,7 +213,7 @@ func (s *Server) adminCampaignCreate(c fiber.Ctx) error {
 		}
 		errs = voting.FieldErrors(err)
 	}
-	ed, lerr := s.newEditor(nil)
+	ed, lerr := s.newEditor(s.db(c), nil)
 	if lerr != nil {
 		return lerr
 	}
@@ -226,10 +227,10 @@ func (s *Server) adminCampaignEdit(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if camp, err = voting.RefreshStatus(s.DB, s.Now(), camp); err != nil {
+	if camp, err = voting.RefreshStatus(s.db(c), s.Now(), camp); err != nil {
 		return err
 	}
-	ed, err := s.newEditor(camp)
+	ed, err := s.newEditor(s.db(c), camp)
 	if err != nil {
 		return err
 	}
@@ -246,7 +247,7 @@ func (s *Server) adminCampaignUpdate(c fiber.Ctx) error {
 	status := fiber.StatusUnprocessableEntity
 	msg := ""
 	if len(errs) == 0 {
-		_, err = voting.Update(s.DB, s.Now(), camp.ID, st)
+		_, err = voting.Update(s.db(c), s.Now(), camp.ID, st)
 		if err == nil {
 			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-updated", camp.ID))
 		}
@@ -255,10 +256,10 @@ func (s *Server) adminCampaignUpdate(c fiber.Ctx) error {
 		}
 		errs, status, msg = voting.FieldErrors(err), votingStatus(err), err.Error()
 	}
-	if camp, err = voting.Get(s.DB, camp.ID); err != nil {
+	if camp, err = voting.Get(s.db(c), camp.ID); err != nil {
 		return pageError(err)
 	}
-	ed, err := s.newEditor(camp)
+	ed, err := s.newEditor(s.db(c), camp)
 	if err != nil {
 		return err
 	}

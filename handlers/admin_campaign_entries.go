@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/voting"
@@ -40,10 +41,10 @@ type entryRow struct {
 	Prefix  string
 }
 
-func (s *Server) entriesViewOf(camp *models.Campaign, players []playerOption) (*entriesView, error) {
+func (s *Server) entriesViewOf(db *gorm.DB, camp *models.Campaign, players []playerOption) (*entriesView, error) {
 	if players == nil {
 		var ps []models.Player
-		if err := s.DB.Select("id", "display_name").Order("display_name").Find(&ps).Error; err != nil {
+		if err := db.Select("id", "display_name").Order("display_name").Find(&ps).Error; err != nil {
 			return nil, err
 		}
 		for _, p := range ps {
@@ -115,14 +116,14 @@ func entryPatchFromForm(c fiber.Ctx) (voting.EntryPatch, entryRow, map[string]st
 // (with status), otherwise a redirect with a flash, or the whole editor
 // when there is an error to show.
 func (s *Server) entriesAnswer(c fiber.Ctx, campID int, status int, flash string, mutate func(*entriesView)) error {
-	camp, err := voting.Get(s.DB, campID)
+	camp, err := voting.Get(s.db(c), campID)
 	if err != nil {
 		return pageError(err)
 	}
 	if !isHTMX(c) && status < 300 {
 		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=%s#entries", campID, flash))
 	}
-	ev, err := s.entriesViewOf(camp, nil)
+	ev, err := s.entriesViewOf(s.db(c), camp, nil)
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func (s *Server) entriesAnswer(c fiber.Ctx, campID int, status int, flash string
 		}
 		return s.renderFragment(c, status, "partials/admin/campaign_entries", &Page{Data: &campaignEditor{ID: campID, Entries: ev}})
 	}
-	ed, err := s.newEditor(camp)
+	ed, err := s.newEditor(s.db(c), camp)
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func (s *Server) adminCampaignEntryAdd(c fiber.Ctx) error {
 	}
 	p, row, errs := entryPatchFromForm(c)
 	if len(errs) == 0 {
-		if _, err = voting.AddEntry(s.DB, id, p); err == nil {
+		if _, err = voting.AddEntry(s.db(c), id, p); err == nil {
 			return s.entriesAnswer(c, id, fiber.StatusOK, "entry-added", nil)
 		}
 		if !isVotingErr(err) {
@@ -197,7 +198,7 @@ func (s *Server) adminCampaignEntryUpdate(c fiber.Ctx) error {
 	p, row, errs := entryPatchFromForm(c)
 	if len(errs) == 0 {
 		var e *models.CampaignEntry
-		if e, err = voting.UpdateEntry(s.DB, eid, p); err == nil && *e.CampaignID == id {
+		if e, err = voting.UpdateEntry(s.db(c), eid, p); err == nil && *e.CampaignID == id {
 			return s.entriesAnswer(c, id, fiber.StatusOK, "entry-updated", nil)
 		}
 		if err == nil || voting.KindOf(err) == voting.KindNotFound {
@@ -236,7 +237,7 @@ func (s *Server) adminCampaignEntryDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := voting.RemoveEntry(s.DB, id, eid); err != nil {
+	if err := voting.RemoveEntry(s.db(c), id, eid); err != nil {
 		return s.entryActionError(c, id, err)
 	}
 	return s.entriesAnswer(c, id, fiber.StatusOK, "entry-removed", nil)
@@ -257,7 +258,7 @@ func (s *Server) adminCampaignEntryMove(c fiber.Ctx) error {
 	if c.FormValue("dir") == "up" {
 		delta = -1
 	}
-	if err := voting.MoveEntry(s.DB, id, eid, delta); err != nil {
+	if err := voting.MoveEntry(s.db(c), id, eid, delta); err != nil {
 		return s.entryActionError(c, id, err)
 	}
 	return s.entriesAnswer(c, id, fiber.StatusOK, "entries-reordered", nil)
@@ -287,7 +288,7 @@ func (s *Server) adminCampaignEntryOrder(c fiber.Ctx) error {
 		}
 		ids = append(ids, n)
 	}
-	if err := voting.ReorderEntries(s.DB, id, ids); err != nil {
+	if err := voting.ReorderEntries(s.db(c), id, ids); err != nil {
 		return s.entryActionError(c, id, err)
 	}
 	return s.entriesAnswer(c, id, fiber.StatusOK, "entries-reordered", nil)

@@ -23,7 +23,7 @@ type campaignListRow struct {
 // adminCampaignList renders GET /admin/campaigns: live, then drafts, then
 // closed (spec §8.5), with turnout for campaigns that have opened.
 func (s *Server) adminCampaignList(c fiber.Ctx) error {
-	cs, err := voting.List(s.DB)
+	cs, err := voting.List(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) adminCampaignList(c fiber.Ctx) error {
 			r.ViewLabel = "Results"
 		}
 		if camp.Status != voting.StatusDraft {
-			st, err := voting.CampaignStats(s.DB, camp)
+			st, err := voting.CampaignStats(s.db(c), camp)
 			if err != nil {
 				return err
 			}

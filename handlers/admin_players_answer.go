@@ -47,7 +47,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 	}
 	var swap pmSwap
 	addCard := func(id int, oob bool) error {
-		p, err := identity.BoardPlayerCard(s.DB, id, s.Now())
+		p, err := identity.BoardPlayerCard(s.db(c), id, s.Now())
 		if identity.IsNotFound(err) {
 			return nil
 		}
@@ -60,7 +60,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 		return nil
 	}
 	addChip := func(id int, oob bool) error {
-		chip, err := identity.BoardCharacterChip(s.DB, id)
+		chip, err := identity.BoardCharacterChip(s.db(c), id)
 		if identity.IsNotFound(err) {
 			return nil
 		}
@@ -91,7 +91,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 		}
 	}
 	if len(ch.discord) > 0 {
-		users, err := identity.BoardDiscordUsers(s.DB)
+		users, err := identity.BoardDiscordUsers(s.db(c))
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *Server) pmFail(c fiber.Ctx, cardID int, editing bool, err error) error 
 		if lerr != nil {
 			return lerr
 		}
-		p, lerr := identity.BoardPlayerCard(s.DB, cardID, s.Now())
+		p, lerr := identity.BoardPlayerCard(s.db(c), cardID, s.Now())
 		if lerr != nil {
 			return apiError(c, status, err.Error())
 		}

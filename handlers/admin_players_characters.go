@@ -26,7 +26,7 @@ func (s *Server) adminPlayerLinkCharacter(c fiber.Ctx) error {
 	if err != nil {
 		return s.pmFail(c, id, false, &identity.ValidationError{Field: "character_id", Msg: "Choose a character to link."})
 	}
-	mv, err := identity.LinkCharacter(s.DB, id, charID)
+	mv, err := identity.LinkCharacter(s.db(c), id, charID)
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
@@ -42,7 +42,7 @@ func (s *Server) adminCharacterSetRole(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner, err := identity.SetCharacterRole(s.DB, id, c.FormValue("main_alt"))
+	owner, err := identity.SetCharacterRole(s.db(c), id, c.FormValue("main_alt"))
 	if err != nil {
 		return s.pmFail(c, s.cardTarget(c, id), false, err)
 	}
@@ -56,7 +56,7 @@ func (s *Server) adminCharacterUnlink(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner, err := identity.UnlinkCharacter(s.DB, id)
+	owner, err := identity.UnlinkCharacter(s.db(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
@@ -69,7 +69,7 @@ func (s *Server) adminCharacterDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, owner, err := identity.DeleteCharacter(s.DB, id)
+	_, owner, err := identity.DeleteCharacter(s.db(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
@@ -106,7 +106,7 @@ func (s *Server) cardTarget(c fiber.Ctx, charID int) int {
 	if c.FormValue("from") != "card" {
 		return 0
 	}
-	owner, err := identity.OwnerOf(s.DB, charID)
+	owner, err := identity.OwnerOf(s.db(c), charID)
 	if err != nil {
 		return 0
 	}

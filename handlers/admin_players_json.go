@@ -27,7 +27,7 @@ func (s *Server) registerPlayerManagerJSON(app *fiber.App, officer fiber.Handler
 
 // GET /admin/players-data — the three columns as JSON.
 func (s *Server) adminPlayersData(c fiber.Ctx) error {
-	board, err := identity.LoadBoard(s.DB, s.Now())
+	board, err := identity.LoadBoard(s.db(c), s.Now())
 	if err != nil {
 		return err
 	}
@@ -74,11 +74,11 @@ func (s *Server) adminPlayersJSONCreate(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	p, err := identity.CreatePlayer(s.DB, identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
+	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	card, err := identity.BoardPlayerCard(s.DB, p.ID, s.Now())
+	card, err := identity.BoardPlayerCard(s.db(c), p.ID, s.Now())
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
 	if snowflake.Value != nil {
 		value = *snowflake.Value
 	}
-	if _, err := identity.LinkDiscord(s.DB, id, value); err != nil {
+	if _, err := identity.LinkDiscord(s.db(c), id, value); err != nil {
 		return apiIdentityError(c, err)
 	}
 	var out any
@@ -128,7 +128,7 @@ func (s *Server) adminPlayersJSONRename(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	p, err := identity.RenamePlayer(s.DB, id, name.Value)
+	p, err := identity.RenamePlayer(s.db(c), id, name.Value)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -141,7 +141,7 @@ func (s *Server) adminPlayersJSONDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := identity.DeletePlayer(s.DB, id)
+	p, err := identity.DeletePlayer(s.db(c), id)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -181,20 +181,20 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	ch, err := identity.CharacterByID(s.DB, id)
+	ch, err := identity.CharacterByID(s.db(c), id)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
 	if target.Value == nil || *target.Value == 0 {
-		if _, err := identity.UnlinkCharacter(s.DB, id); err != nil {
+		if _, err := identity.UnlinkCharacter(s.db(c), id); err != nil {
 			return apiIdentityError(c, err)
 		}
 		return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": nil, "player_name": "Unlinked"})
 	}
-	if _, err := identity.LinkCharacter(s.DB, *target.Value, id); err != nil {
+	if _, err := identity.LinkCharacter(s.db(c), *target.Value, id); err != nil {
 		return apiIdentityError(c, err)
 	}
-	p, err := identity.PlayerByID(s.DB, *target.Value)
+	p, err := identity.PlayerByID(s.db(c), *target.Value)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -215,7 +215,7 @@ func (s *Server) adminCharactersJSONMainAlt(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	if _, err := identity.SetCharacterRole(s.DB, id, role.Value); err != nil {
+	if _, err := identity.SetCharacterRole(s.db(c), id, role.Value); err != nil {
 		return apiIdentityError(c, err)
 	}
 	return apiOK(c, fiber.Map{"char_id": id, "main_alt": role.Value})
@@ -227,7 +227,7 @@ func (s *Server) adminCharactersJSONDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ch, _, err := identity.DeleteCharacter(s.DB, id)
+	ch, _, err := identity.DeleteCharacter(s.db(c), id)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}

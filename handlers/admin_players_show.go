@@ -132,17 +132,17 @@ type pmContext struct {
 }
 
 func (s *Server) loadPMContext(c fiber.Ctx, chars []identity.BoardCharacter, users []identity.BoardDiscordUser) (*pmContext, error) {
-	ranks, err := identity.Ranks(s.DB)
+	ranks, err := identity.Ranks(s.db(c))
 	if err != nil {
 		return nil, err
 	}
 	if chars == nil {
-		if chars, err = identity.BoardCharacters(s.DB); err != nil {
+		if chars, err = identity.BoardCharacters(s.db(c)); err != nil {
 			return nil, err
 		}
 	}
 	if users == nil {
-		if users, err = identity.BoardDiscordUsers(s.DB); err != nil {
+		if users, err = identity.BoardDiscordUsers(s.db(c)); err != nil {
 			return nil, err
 		}
 	}
@@ -179,7 +179,7 @@ func (s *Server) adminPlayersShow(c fiber.Ctx) error {
 }
 
 func (s *Server) playerManagerPage(c fiber.Ctx, f pmFilters) (*playerManagerPage, error) {
-	board, err := identity.LoadBoard(s.DB, s.Now())
+	board, err := identity.LoadBoard(s.db(c), s.Now())
 	if err != nil {
 		return nil, err
 	}

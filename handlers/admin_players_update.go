@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/auth"
 	"patt/identity"
@@ -20,7 +21,7 @@ type pmCreateForm struct {
 // in the form (422).
 func (s *Server) adminPlayerCreate(c fiber.Ctx) error {
 	name := c.FormValue("display_name")
-	p, err := identity.CreatePlayer(s.DB, identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
+	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
 	if err != nil {
 		if st := identityStatus(err); st != 0 && isHTMX(c) {
 			c.Set("HX-Retarget", "#pm-create")
@@ -54,7 +55,7 @@ func (s *Server) adminPlayerRenameForm(c fiber.Ctx) error {
 }
 
 func (s *Server) pmCardFragment(c fiber.Ctx, id int, editing bool) error {
-	p, err := identity.BoardPlayerCard(s.DB, id, s.Now())
+	p, err := identity.BoardPlayerCard(s.db(c), id, s.Now())
 	if err != nil {
 		if st := identityStatus(err); st != 0 {
 			return fiber.NewError(st, err.Error())
@@ -76,11 +77,11 @@ func (s *Server) adminPlayerRename(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := identity.RenamePlayer(s.DB, id, c.FormValue("display_name"))
+	p, err := identity.RenamePlayer(s.db(c), id, c.FormValue("display_name"))
 	if err != nil {
 		return s.pmFail(c, id, true, err)
 	}
-	return s.pmAnswer(c, pmChange{primaryCard: id, chips: s.chipsOf(id), discord: intList(p.DiscordUserID), flash: "pm-saved", anchor: playerAnchor(id)})
+	return s.pmAnswer(c, pmChange{primaryCard: id, chips: s.chipsOf(s.db(c), id), discord: intList(p.DiscordUserID), flash: "pm-saved", anchor: playerAnchor(id)})
 }
 
 // POST /admin/players/:id/active {active: 1|0} — deactivating also ends
@@ -91,7 +92,7 @@ func (s *Server) adminPlayerSetActive(c fiber.Ctx) error {
 		return err
 	}
 	active := c.FormValue("active") == "1" || c.FormValue("active") == "true"
-	if _, err := identity.SetPlayerActive(s.DB, id, active); err != nil {
+	if _, err := identity.SetPlayerActive(s.db(c), id, active); err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-saved", anchor: playerAnchor(id)})
@@ -106,11 +107,11 @@ func (s *Server) adminPlayerSetRank(c fiber.Ctx) error {
 	}
 	raw := strings.TrimSpace(c.FormValue("rank_id"))
 	if raw == "derive" {
-		_, err = identity.ClearRankOverride(s.DB, id)
+		_, err = identity.ClearRankOverride(s.db(c), id)
 	} else if rankID, perr := strconv.Atoi(raw); perr != nil {
 		err = &identity.ValidationError{Field: "rank_id", Msg: "Choose a rank."}
-	} else if _, err = identity.RankByID(s.DB, rankID); err == nil {
-		_, err = identity.SetRankOverride(s.DB, id, rankID)
+	} else if _, err = identity.RankByID(s.db(c), rankID); err == nil {
+		_, err = identity.SetRankOverride(s.db(c), id, rankID)
 	} else if identity.IsNotFound(err) {
 		err = &identity.ValidationError{Field: "rank_id", Msg: err.Error()}
 	}
@@ -128,11 +129,11 @@ func (s *Server) adminPlayerLinkDiscord(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before, err := identity.PlayerByID(s.DB, id)
+	before, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
-	after, err := identity.LinkDiscord(s.DB, id, c.FormValue("discord_id"))
+	after, err := identity.LinkDiscord(s.db(c), id, c.FormValue("discord_id"))
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
@@ -161,17 +162,17 @@ func (s *Server) adminPlayerInviteRevoke(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := identity.PlayerByID(s.DB, id); err != nil {
+	if _, err := identity.PlayerByID(s.db(c), id); err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
-	inv, err := auth.OpenInvite(s.DB, id, s.Now())
+	inv, err := auth.OpenInvite(s.db(c), id, s.Now())
 	if err != nil {
 		return err
 	}
 	if inv == nil {
 		return s.pmFail(c, id, false, &identity.ConflictError{Msg: "There is no open invite code to revoke."})
 	}
-	if err := auth.RevokeInvite(s.DB, inv.Code, s.Now()); err != nil {
+	if err := auth.RevokeInvite(s.db(c), inv.Code, s.Now()); err != nil {
 		return err
 	}
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-revoked", anchor: playerAnchor(id)})
@@ -185,12 +186,12 @@ func (s *Server) adminPlayerDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	chips := s.chipsOf(id)
-	before, err := identity.PlayerByID(s.DB, id)
+	chips := s.chipsOf(s.db(c), id)
+	before, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
-	if _, err := identity.DeletePlayer(s.DB, id); err != nil {
+	if _, err := identity.DeletePlayer(s.db(c), id); err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{chips: chips, discord: intList(before.DiscordUserID), flash: "pm-player-deleted"})
@@ -198,8 +199,8 @@ func (s *Server) adminPlayerDelete(c fiber.Ctx) error {
 
 // chipsOf lists the ids of a player's characters (their chips show the
 // owner, so they change with the player).
-func (s *Server) chipsOf(playerID int) []int {
-	chars, err := identity.CharactersOfPlayer(s.DB, playerID)
+func (s *Server) chipsOf(db *gorm.DB, playerID int) []int {
+	chars, err := identity.CharactersOfPlayer(db, playerID)
 	if err != nil {
 		return nil
 	}

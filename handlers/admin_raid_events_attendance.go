@@ -38,7 +38,7 @@ func (s *Server) adminRaidEventsAttendanceToggle(c fiber.Ctx) error {
 	default:
 		return fiber.NewError(fiber.StatusBadRequest, "field must be attended, signed_up or noted_absence")
 	}
-	if _, err := schedule.SetAttendance(s.DB, id, pid, mark, s.Now()); err != nil {
+	if _, err := schedule.SetAttendance(s.db(c), id, pid, mark, s.Now()); err != nil {
 		if st, msg, known := scheduleStatus(err); known {
 			return fiber.NewError(st, msg)
 		}
@@ -47,7 +47,7 @@ func (s *Server) adminRaidEventsAttendanceToggle(c fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/raid-events/" + strconv.Itoa(id) + "#player-" + strconv.Itoa(pid))
 	}
-	line, err := schedule.AttendanceLineFor(s.DB, id, pid)
+	line, err := schedule.AttendanceLineFor(s.db(c), id, pid)
 	if err != nil {
 		return err
 	}

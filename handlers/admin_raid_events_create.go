@@ -45,7 +45,7 @@ func (f *raidEventForm) fieldErrors(err error) bool {
 // adminRaidEventsCreate answers POST /admin/raid-events.
 func (s *Server) adminRaidEventsCreate(c fiber.Ctx) error {
 	form := raidEventFormFrom(c)
-	e, err := schedule.CreateRaidEvent(s.DB, form.input(), s.Config.GuildTimezone, viewerOf(c).PlayerID, s.Now())
+	e, err := schedule.CreateRaidEvent(s.db(c), form.input(), s.Config.GuildTimezone, viewerOf(c).PlayerID, s.Now())
 	if err != nil {
 		if !form.fieldErrors(err) {
 			return err

@@ -34,7 +34,7 @@ func (s *Server) adminRaidEventsEdit(c fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	e, err := schedule.RaidEventByID(s.DB, id)
+	e, err := schedule.RaidEventByID(s.db(c), id)
 	if err != nil {
 		if st, _, known := scheduleStatus(err); known && st == fiber.StatusNotFound {
 			return fiber.ErrNotFound
@@ -63,11 +63,11 @@ func (s *Server) renderRaidEvent(c fiber.Ctx, status int, e models.RaidEvent, fo
 	page := raidEventPage{Form: form, Season: "—", StartUTC: e.StartTimeUTC.UTC().Format("2006-01-02 15:04 UTC")}
 	if e.SeasonID != nil {
 		var se models.RaidSeason
-		if err := s.DB.Take(&se, *e.SeasonID).Error; err == nil {
+		if err := s.db(c).Take(&se, *e.SeasonID).Error; err == nil {
 			page.Season = se.Name
 		}
 	}
-	nights, err := schedule.ListRaidNights(s.DB)
+	nights, err := schedule.ListRaidNights(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) renderRaidEvent(c fiber.Ctx, status int, e models.RaidEvent, fo
 		page.Nights = append(page.Nights, nightOption{ID: n.ID, Label: schedule.DayNames[n.DayOfWeek] + " · " + n.Label, Selected: n.ID == form.RecurringID})
 	}
 	page.Form.Zone, page.Form.Nights = s.Config.GuildTimezone.String(), page.Nights
-	lines, err := schedule.EventAttendance(s.DB, e.ID)
+	lines, err := schedule.EventAttendance(s.db(c), e.ID)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) adminRaidEventsUpdate(c fiber.Ctx) error {
 	}
 	form := raidEventFormFrom(c)
 	form.ID = id
-	e, err := schedule.UpdateRaidEvent(s.DB, id, form.input(), s.Config.GuildTimezone)
+	e, err := schedule.UpdateRaidEvent(s.db(c), id, form.input(), s.Config.GuildTimezone)
 	if err != nil {
 		if st, _, known := scheduleStatus(err); known && st == fiber.StatusNotFound {
 			return fiber.ErrNotFound
@@ -101,7 +101,7 @@ func (s *Server) adminRaidEventsUpdate(c fiber.Ctx) error {
 		if !form.fieldErrors(err) {
 			return err
 		}
-		old, lerr := schedule.RaidEventByID(s.DB, id)
+		old, lerr := schedule.RaidEventByID(s.db(c), id)
 		if lerr != nil {
 			return lerr
 		}

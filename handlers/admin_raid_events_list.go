@@ -78,11 +78,11 @@ func (s *Server) raidEventsPage(c fiber.Ctx, form raidEventForm) (raidEventsPage
 	now := s.Now()
 	guild := s.Config.GuildTimezone
 	page := raidEventsPage{Form: form, GuildZone: guild.String()}
-	events, err := schedule.ListRaidEvents(s.DB, 200)
+	events, err := schedule.ListRaidEvents(s.db(c), 200)
 	if err != nil {
 		return page, err
 	}
-	seasons, err := schedule.ListSeasons(s.DB)
+	seasons, err := schedule.ListSeasons(s.db(c))
 	if err != nil {
 		return page, err
 	}
@@ -96,7 +96,7 @@ func (s *Server) raidEventsPage(c fiber.Ctx, form raidEventForm) (raidEventsPage
 		N       int
 	}
 	var rows []cnt
-	if err := s.DB.Model(&models.RaidAttendance{}).Select("event_id, COUNT(*) AS n").Where("attended = ?", true).Group("event_id").Scan(&rows).Error; err != nil {
+	if err := s.db(c).Model(&models.RaidAttendance{}).Select("event_id, COUNT(*) AS n").Where("attended = ?", true).Group("event_id").Scan(&rows).Error; err != nil {
 		return page, err
 	}
 	for _, r := range rows {
@@ -121,7 +121,7 @@ func (s *Server) raidEventsPage(c fiber.Ctx, form raidEventForm) (raidEventsPage
 		}
 	}
 	if chosen == nil {
-		if chosen, err = schedule.SeasonOn(s.DB, schedule.Today(now, guild)); err != nil {
+		if chosen, err = schedule.SeasonOn(s.db(c), schedule.Today(now, guild)); err != nil {
 			return page, err
 		}
 	}
@@ -130,11 +130,11 @@ func (s *Server) raidEventsPage(c fiber.Ctx, form raidEventForm) (raidEventsPage
 	}
 	if chosen != nil {
 		page.Season = chosen
-		if page.Attendance, err = schedule.SeasonAttendance(s.DB, chosen.ID, guild, now); err != nil {
+		if page.Attendance, err = schedule.SeasonAttendance(s.db(c), chosen.ID, guild, now); err != nil {
 			return page, err
 		}
 	}
-	nights, err := schedule.ListRaidNights(s.DB)
+	nights, err := schedule.ListRaidNights(s.db(c))
 	if err != nil {
 		return page, err
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/identity"
 	"patt/models"
@@ -122,43 +123,43 @@ func (s *Server) referencePage(c fiber.Ctx, editing string, override *refRow) (*
 		}
 		return r
 	}
-	ranks, err := identity.Ranks(s.DB)
+	ranks, err := identity.Ranks(s.db(c))
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range ranks {
 		page.Ranks = append(page.Ranks, place(refRow{Kind: "ranks", ID: r.ID, Rank: r, Form: rankForm(r)}))
 	}
-	roles, err := identity.Roles(s.DB)
+	roles, err := identity.Roles(s.db(c))
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range roles {
 		page.Roles = append(page.Roles, place(refRow{Kind: "roles", ID: r.ID, Role: r, Form: roleForm(r)}))
 	}
-	seasons, err := identity.Seasons(s.DB)
+	seasons, err := identity.Seasons(s.db(c))
 	if err != nil {
 		return nil, err
 	}
 	for _, se := range seasons {
 		page.Seasons = append(page.Seasons, place(refRow{Kind: "seasons", ID: se.ID, Season: se, Form: seasonForm(se)}))
 	}
-	if page.Classes, err = identity.ClassesWithSpecs(s.DB); err != nil {
+	if page.Classes, err = identity.ClassesWithSpecs(s.db(c)); err != nil {
 		return nil, err
 	}
 	return page, nil
 }
 
 // loadRefRow reads one row from the database.
-func (s *Server) loadRefRow(kind string, id int) (refRow, error) {
+func (s *Server) loadRefRow(db *gorm.DB, kind string, id int) (refRow, error) {
 	row := refRow{Kind: kind, ID: id}
 	switch kind {
 	case "ranks":
-		r, err := identity.RankByID(s.DB, id)
+		r, err := identity.RankByID(db, id)
 		row.Rank, row.Form = r, rankForm(r)
 		return row, err
 	case "roles":
-		roles, err := identity.Roles(s.DB)
+		roles, err := identity.Roles(db)
 		if err != nil {
 			return row, err
 		}
@@ -170,7 +171,7 @@ func (s *Server) loadRefRow(kind string, id int) (refRow, error) {
 		}
 		return row, &identity.NotFoundError{Msg: "Role " + strconv.Itoa(id) + " not found"}
 	default:
-		se, err := identity.SeasonByID(s.DB, id)
+		se, err := identity.SeasonByID(db, id)
 		row.Season, row.Form = se, seasonForm(se)
 		return row, err
 	}
@@ -184,7 +185,7 @@ func (s *Server) adminReferenceRow(kind string, editing bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		row, err := s.loadRefRow(kind, id)
+		row, err := s.loadRefRow(s.db(c), kind, id)
 		if err != nil {
 			if st := identityStatus(err); st != 0 {
 				return fiber.NewError(st, err.Error())
@@ -210,7 +211,7 @@ func (s *Server) renderRefRow(c fiber.Ctx, status int, row refRow) error {
 // refSaved answers a successful save: the display row (htmx) or a redirect
 // back to the page.
 func (s *Server) refSaved(c fiber.Ctx, kind string, id int) error {
-	row, err := s.loadRefRow(kind, id)
+	row, err := s.loadRefRow(s.db(c), kind, id)
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (s *Server) refRefused(c fiber.Ctx, kind string, id int, form map[string]st
 		}
 		return err
 	}
-	row, lerr := s.loadRefRow(kind, id)
+	row, lerr := s.loadRefRow(s.db(c), kind, id)
 	if lerr != nil {
 		return lerr
 	}

@@ -52,7 +52,7 @@ func (s *Server) adminReferenceRankSave(c fiber.Ctx) error {
 		return s.refRefused(c, "ranks", id, form, err)
 	}
 	desc, role := form["description"], form["discord_role_id"]
-	_, err = identity.UpdateRank(s.DB, id, identity.RankPatch{
+	_, err = identity.UpdateRank(s.db(c), id, identity.RankPatch{
 		Name:             identity.To(form["name"]),
 		Description:      identity.To(&desc),
 		DiscordRoleID:    identity.To(&role),
@@ -72,7 +72,7 @@ func (s *Server) adminReferenceRoleSave(c fiber.Ctx) error {
 		return err
 	}
 	form := formValues(c, "display_name")
-	if _, err := identity.RenameRole(s.DB, id, form["display_name"]); err != nil {
+	if _, err := identity.RenameRole(s.db(c), id, form["display_name"]); err != nil {
 		return s.refRefused(c, "roles", id, form, err)
 	}
 	return s.refSaved(c, "roles", id)
@@ -86,7 +86,7 @@ func (s *Server) adminReferenceSeasonSave(c fiber.Ctx) error {
 		return err
 	}
 	form := formValues(c, "name", "is_active")
-	_, err = identity.UpdateSeason(s.DB, id, identity.SeasonPatch{
+	_, err = identity.UpdateSeason(s.db(c), id, identity.SeasonPatch{
 		Name: identity.To(form["name"]), IsActive: identity.To(form["is_active"] == "1"),
 	})
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Server) adminReferenceSeasonCreate(c fiber.Ctx) error {
 	if err != nil || form.StartDate == "" {
 		err = &identity.ValidationError{Field: "start_date", Msg: "Season name and start date are required (date as YYYY-MM-DD)."}
 	} else {
-		se, err = identity.CreateSeason(s.DB, form.Name, date, true)
+		se, err = identity.CreateSeason(s.db(c), form.Name, date, true)
 	}
 	if err != nil {
 		status := identityStatus(err)
@@ -129,7 +129,7 @@ func (s *Server) adminReferenceSeasonCreate(c fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/reference-tables?flash=ref-season-created#season-" + strconv.Itoa(se.ID))
 	}
-	row, err := s.loadRefRow("seasons", se.ID)
+	row, err := s.loadRefRow(s.db(c), "seasons", se.ID)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (s *Server) apiLogin(c fiber.Ctx) error {
 	if err := json.Unmarshal(c.Body(), &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
 	}
-	acc, err := auth.Login(s.DB, in.DiscordUsername, in.Password)
+	acc, err := auth.Login(s.db(c), in.DiscordUsername, in.Password)
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		return apiError(c, fiber.StatusUnauthorized, "Invalid credentials.")

@@ -37,7 +37,7 @@ type MeCharacter struct {
 
 // apiMe describes the logged-in player, as the rank and characters are now.
 func (s *Server) apiMe(c fiber.Ctx) error {
-	p, err := identity.LoadProfile(s.DB, viewerOf(c).PlayerID)
+	p, err := identity.LoadProfile(s.db(c), viewerOf(c).PlayerID)
 	if errors.Is(err, identity.ErrProfileNotFound) {
 		return apiError(c, fiber.StatusUnauthorized, "Player not found.")
 	}

@@ -17,7 +17,7 @@ func (s *Server) apiRegister(c fiber.Ctx) error {
 	if err := json.Unmarshal(c.Body(), &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
 	}
-	acc, err := auth.Register(s.DB, in.Code, in.DiscordUsername, in.Password, s.Now())
+	acc, err := auth.Register(s.db(c), in.Code, in.DiscordUsername, in.Password, s.Now())
 	if err != nil {
 		status, msg, ok := registerAPIError(err)
 		if !ok {

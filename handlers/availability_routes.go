@@ -105,7 +105,7 @@ func (s *Server) scheduleViewerZone(c fiber.Ctx) string {
 		return s.Config.GuildTimezone.String()
 	}
 	var p models.Player
-	if err := s.DB.Select("timezone").Take(&p, v.PlayerID).Error; err != nil || p.Timezone == "" {
+	if err := s.db(c).Select("timezone").Take(&p, v.PlayerID).Error; err != nil || p.Timezone == "" {
 		return schedule.DefaultPlayerZone
 	}
 	return p.Timezone

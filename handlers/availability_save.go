@@ -57,7 +57,7 @@ func (s *Server) availabilitySave(c fiber.Ctx) error {
 	v := viewerOf(c)
 	ed := s.editorFromForm(c)
 	days := weekInput(ed)
-	err := schedule.ReplaceWeek(s.DB, v.PlayerID, ed.Timezone, days, s.Now())
+	err := schedule.ReplaceWeek(s.db(c), v.PlayerID, ed.Timezone, days, s.Now())
 	var we *schedule.WeekError
 	switch {
 	case errors.As(err, &we):
@@ -103,7 +103,7 @@ func (s *Server) availabilityPreview(c fiber.Ctx) error {
 // page for a plain form post.
 func (s *Server) renderEditor(c fiber.Ctx, status int, ed AvailabilityEditor) error {
 	s.fillGuildTimes(&ed)
-	if tok, err := schedule.CalendarTokenFor(s.DB, viewerOf(c).PlayerID, s.Now()); err == nil {
+	if tok, err := schedule.CalendarTokenFor(s.db(c), viewerOf(c).PlayerID, s.Now()); err == nil {
 		ed.CalendarURL = s.calendarURL(tok)
 	}
 	if isHTMX(c) {
@@ -115,7 +115,7 @@ func (s *Server) renderEditor(c fiber.Ctx, status int, ed AvailabilityEditor) er
 // availabilityCalendarRegenerate answers POST /availability/calendar-token:
 // a new feed URL; the old one stops working.
 func (s *Server) availabilityCalendarRegenerate(c fiber.Ctx) error {
-	if _, err := schedule.RegenerateCalendarToken(s.DB, viewerOf(c).PlayerID, s.Now()); err != nil {
+	if _, err := schedule.RegenerateCalendarToken(s.db(c), viewerOf(c).PlayerID, s.Now()); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/availability?flash=calendar-regenerated")

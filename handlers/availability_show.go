@@ -44,10 +44,10 @@ type availabilityPage struct {
 func (s *Server) availabilityShow(c fiber.Ctx) error {
 	v := viewerOf(c)
 	var p models.Player
-	if err := s.DB.Select("id", "timezone").Take(&p, v.PlayerID).Error; err != nil {
+	if err := s.db(c).Select("id", "timezone").Take(&p, v.PlayerID).Error; err != nil {
 		return err
 	}
-	rows, err := schedule.PlayerWeek(s.DB, v.PlayerID)
+	rows, err := schedule.PlayerWeek(s.db(c), v.PlayerID)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) availabilityShow(c fiber.Ctx) error {
 		row.Hours = strconv.FormatFloat(r.AvailableHours, 'f', -1, 64)
 	}
 	s.fillGuildTimes(&ed)
-	tok, err := schedule.CalendarTokenFor(s.DB, v.PlayerID, s.Now())
+	tok, err := schedule.CalendarTokenFor(s.db(c), v.PlayerID, s.Now())
 	if err != nil {
 		return err
 	}

@@ -18,14 +18,14 @@ func (s *Server) calendarFeed(c fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	if _, err := schedule.PlayerByCalendarToken(s.DB, token); err != nil {
+	if _, err := schedule.PlayerByCalendarToken(s.db(c), token); err != nil {
 		if _, _, known := scheduleStatus(err); known {
 			return fiber.ErrNotFound
 		}
 		return err
 	}
 	now := s.Now()
-	events, err := schedule.CalendarEvents(s.DB, s.Config.GuildTimezone, now, s.calendarHost())
+	events, err := schedule.CalendarEvents(s.db(c), s.Config.GuildTimezone, now, s.calendarHost())
 	if err != nil {
 		return err
 	}

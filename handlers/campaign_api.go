@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/voting"
@@ -122,7 +123,7 @@ func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	if err != nil {
 		return nil, apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	camp, err := voting.Get(s.DB, id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		if voting.KindOf(err) == voting.KindNotFound {
 			return nil, apiError(c, fiber.StatusNotFound, "Campaign not found")
@@ -136,12 +137,12 @@ func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	case voting.Forbidden:
 		return nil, apiError(c, fiber.StatusForbidden, "Insufficient rank to view this campaign")
 	}
-	return voting.RefreshStatus(s.DB, s.Now(), camp)
+	return voting.RefreshStatus(s.db(c), s.Now(), camp)
 }
 
 // apiCampaignList handles GET /api/v1/campaigns?status=.
 func (s *Server) apiCampaignList(c fiber.Ctx) error {
-	cs, err := voting.List(s.DB)
+	cs, err := voting.List(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -168,8 +169,8 @@ func (s *Server) apiCampaignShow(c fiber.Ctx) error {
 	return apiOK(c, campaignDTO(camp))
 }
 
-func (s *Server) resultsDTO(camp *models.Campaign) ([]ResultDTO, error) {
-	t, err := voting.Standings(s.DB, camp)
+func (s *Server) resultsDTO(db *gorm.DB, camp *models.Campaign) ([]ResultDTO, error) {
+	t, err := voting.Standings(db, camp)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +200,7 @@ func (s *Server) apiCampaignResults(c fiber.Ctx) error {
 		if v == nil {
 			return apiError(c, fiber.StatusForbidden, "Results not yet available")
 		}
-		voted, err := voting.HasVoted(s.DB, camp.ID, v.PlayerID)
+		voted, err := voting.HasVoted(s.db(c), camp.ID, v.PlayerID)
 		if err != nil {
 			return err
 		}
@@ -207,7 +208,7 @@ func (s *Server) apiCampaignResults(c fiber.Ctx) error {
 			return apiError(c, fiber.StatusForbidden, "Vote to see live standings")
 		}
 	}
-	out, err := s.resultsDTO(camp)
+	out, err := s.resultsDTO(s.db(c), camp)
 	if err != nil {
 		return err
 	}
@@ -221,14 +222,14 @@ func (s *Server) apiCampaignResultsLive(c fiber.Ctx) error {
 	if camp == nil {
 		return err
 	}
-	voted, err := voting.HasVoted(s.DB, camp.ID, viewerOf(c).PlayerID)
+	voted, err := voting.HasVoted(s.db(c), camp.ID, viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}
 	if !voted {
 		return apiError(c, fiber.StatusForbidden, "You must vote before seeing live standings")
 	}
-	out, err := s.resultsDTO(camp)
+	out, err := s.resultsDTO(s.db(c), camp)
 	if err != nil {
 		return err
 	}
@@ -241,7 +242,7 @@ func (s *Server) apiCampaignMyVote(c fiber.Ctx) error {
 	if camp == nil {
 		return err
 	}
-	picks, err := voting.BallotOf(s.DB, camp.ID, viewerOf(c).PlayerID)
+	picks, err := voting.BallotOf(s.db(c), camp.ID, viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}
@@ -262,10 +263,10 @@ func (s *Server) apiCampaignVote(c fiber.Ctx) error {
 		return apiVotingError(c, err)
 	}
 	v := viewerOf(c)
-	if err := voting.CastBallot(s.DB, s.Now(), camp.ID, v.PlayerID, picks); err != nil {
+	if err := voting.CastBallot(s.db(c), s.Now(), camp.ID, v.PlayerID, picks); err != nil {
 		return apiVotingError(c, err)
 	}
-	stored, err := voting.BallotOf(s.DB, camp.ID, v.PlayerID)
+	stored, err := voting.BallotOf(s.db(c), camp.ID, v.PlayerID)
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func (s *Server) apiAdminCampaignCreate(c fiber.Ctx) error {
 		return fieldsError(c, errs)
 	}
 	pid := viewerOf(c).PlayerID
-	camp, err := voting.Create(s.DB, s.Now(), st, &pid)
+	camp, err := voting.Create(s.db(c), s.Now(), st, &pid)
 	if err != nil {
 		return apiVotingFieldsError(c, err)
 	}
@@ -147,7 +147,7 @@ func (s *Server) apiAdminCampaignUpdate(c fiber.Ctx) error {
 	if m == nil {
 		return err
 	}
-	camp, err := voting.Get(s.DB, id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		return apiVotingError(c, err)
 	}
@@ -155,10 +155,10 @@ func (s *Server) apiAdminCampaignUpdate(c fiber.Ctx) error {
 	if errs := applySettingsJSON(m, &st); len(errs) > 0 {
 		return fieldsError(c, errs)
 	}
-	if _, err := voting.Update(s.DB, s.Now(), id, st); err != nil {
+	if _, err := voting.Update(s.db(c), s.Now(), id, st); err != nil {
 		return apiVotingFieldsError(c, err)
 	}
-	if camp, err = voting.Get(s.DB, id); err != nil {
+	if camp, err = voting.Get(s.db(c), id); err != nil {
 		return err
 	}
 	return apiOK(c, campaignDTO(camp))
@@ -221,7 +221,7 @@ func (s *Server) apiAdminEntryAdd(c fiber.Ctx) error {
 	if len(errs) > 0 {
 		return fieldsError(c, errs)
 	}
-	e, err := voting.AddEntry(s.DB, id, p)
+	e, err := voting.AddEntry(s.db(c), id, p)
 	if err != nil {
 		return apiVotingFieldsError(c, err)
 	}
@@ -235,7 +235,7 @@ func (s *Server) apiAdminEntryDelete(c fiber.Ctx) error {
 	if !ok || err != nil {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	if err := voting.RemoveEntry(s.DB, id, eid); err != nil {
+	if err := voting.RemoveEntry(s.db(c), id, eid); err != nil {
 		return apiVotingError(c, err)
 	}
 	return apiOK(c, fiber.Map{"deleted": true})
@@ -255,7 +255,7 @@ func (s *Server) apiAdminEntryUpdate(c fiber.Ctx) error {
 	if len(errs) > 0 {
 		return fieldsError(c, errs)
 	}
-	e, err := voting.UpdateEntry(s.DB, eid, p)
+	e, err := voting.UpdateEntry(s.db(c), eid, p)
 	if err != nil {
 		return apiVotingFieldsError(c, err)
 	}
@@ -279,11 +279,11 @@ func (s *Server) apiAdminCampaignTransition(c fiber.Ctx, move func(*gorm.DB, tim
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	if _, err := move(s.DB, s.Now(), id); err != nil {
+	if _, err := move(s.db(c), s.Now(), id); err != nil {
 		return apiVotingError(c, err)
 	}
-	s.queueAgent(id)
-	camp, err := voting.Get(s.DB, id)
+	s.queueAgent(s.db(c), id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		return err
 	}
@@ -296,11 +296,11 @@ func (s *Server) apiAdminCampaignStats(c fiber.Ctx) error {
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	camp, err := voting.Get(s.DB, id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		return apiVotingError(c, err)
 	}
-	st, err := voting.CampaignStats(s.DB, camp)
+	st, err := voting.CampaignStats(s.db(c), camp)
 	if err != nil {
 		return err
 	}

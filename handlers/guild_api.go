@@ -35,7 +35,7 @@ type guildRankJSON struct {
 // guildRanksAPI answers GET /api/v1/guild/ranks: every rank, lowest first.
 func (s *Server) guildRanksAPI(c fiber.Ctx) error {
 	var ranks []models.GuildRank
-	if err := s.DB.WithContext(c.Context()).Order("level").Find(&ranks).Error; err != nil {
+	if err := s.db(c).Order("level").Find(&ranks).Error; err != nil {
 		return err
 	}
 	out := make([]guildRankJSON, 0, len(ranks))

@@ -15,7 +15,7 @@ import (
 func (s *Server) healthShow(c fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
 	defer cancel()
-	if err := models.Ping(ctx, s.DB); err != nil {
+	if err := models.Ping(ctx, s.db(c)); err != nil {
 		s.Log.Warn("health: database unreachable", "err", err)
 		return apiError(c, fiber.StatusServiceUnavailable, "database unavailable")
 	}

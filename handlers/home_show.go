@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/config"
 	"patt/identity"
@@ -52,12 +53,6 @@ type homeRaidNight struct {
 	LocalDay, LocalTime string
 }
 
-// homeCampaigns fills the landing page's "Active Votes" and "Recent
-// Results" for a viewer of the given rank level (0 = visitor): live
-// campaigns the viewer may see, and the latest closed ones, newest first.
-// The voting area sets it; until then both sections stay empty.
-var homeCampaigns func(s *Server, rankLevel int, now time.Time) (active, recent []voteCard, err error)
-
 // homeCacheTTL bounds how stale the time-dependent bits of a cached landing
 // page get: the countdown's server-side text, the quote of the day at
 // midnight, the EST/EDT of the next raid night.
@@ -88,7 +83,7 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 		shared = &Viewer{RankLevel: v.RankLevel, RankName: v.RankName}
 	}
 	body, err := cached(c.Context(), s.pages, key, homeCacheTTL, func() ([]byte, error) {
-		home := s.homeData(rank, zone)
+		home := s.homeData(s.db(c), rank, zone)
 		return s.execute("pages/home/index", &Page{Guild: s.Config.Guild, Viewer: shared, Data: home})
 	})
 	if err != nil {
@@ -102,7 +97,7 @@ func (s *Server) viewerZone(c fiber.Ctx, v *Viewer) (*time.Location, error) {
 	id := v.PlayerID
 	name, err := cached(c.Context(), s.pages, "data|tz|"+strconv.Itoa(id), 0, func() (string, error) {
 		var p models.Player
-		if err := s.DB.Select("timezone").Take(&p, id).Error; err != nil {
+		if err := s.db(c).Select("timezone").Take(&p, id).Error; err != nil {
 			return "", fmt.Errorf("player %d zone: %w", id, err)
 		}
 		return p.Timezone, nil
@@ -115,18 +110,15 @@ func (s *Server) viewerZone(c fiber.Ctx, v *Viewer) (*time.Location, error) {
 
 // homeData loads every section on its own: a failing query is logged and
 // its section shows its empty state, the page still renders.
-func (s *Server) homeData(rank int, zone *time.Location) *homePage {
+func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) *homePage {
 	now := s.Now()
 	guildZone := s.Config.GuildTimezone
 	home := &homePage{Values: s.Config.Guild.Values}
 
-	if homeCampaigns != nil {
-		active, recent, err := homeCampaigns(s, rank, now)
-		if err != nil {
-			s.Log.Error("landing: campaigns", "err", err)
-		} else {
-			home.ActiveVotes, home.RecentResults = active, recent
-		}
+	if active, recent, err := homeVoteCards(s, db, rank, now); err != nil {
+		s.Log.Error("landing: campaigns", "err", err)
+	} else {
+		home.ActiveVotes, home.RecentResults = active, recent
 	}
 
 	// Recruiting counts the roster's mains, so it always agrees with the
@@ -137,7 +129,7 @@ func (s *Server) homeData(rank int, zone *time.Location) *homePage {
 		home.Recruiting = identity.RecruitingNeeds(identity.RoleCountsOf(players))
 	}
 
-	if nights, err := schedule.PublicRaidNights(s.DB, guildZone, guildZone, now); err != nil {
+	if nights, err := schedule.PublicRaidNights(db, guildZone, guildZone, now); err != nil {
 		s.Log.Error("landing: schedule", "err", err)
 	} else {
 		showLocal := zone.String() != guildZone.String()
@@ -151,7 +143,7 @@ func (s *Server) homeData(rank int, zone *time.Location) *homePage {
 		}
 	}
 
-	if officers, err := identity.Officers(s.DB); err != nil {
+	if officers, err := identity.Officers(db); err != nil {
 		s.Log.Error("landing: officers", "err", err)
 	} else {
 		for _, o := range officers {
@@ -164,7 +156,7 @@ func (s *Server) homeData(rank int, zone *time.Location) *homePage {
 	}
 
 	today := models.DateOf(now.In(guildZone))
-	quote, title, err := mito.QuoteOfTheDay(s.DB, today)
+	quote, title, err := mito.QuoteOfTheDay(db, today)
 	if err != nil {
 		s.Log.Error("landing: mito", "err", err)
 	}

@@ -9,7 +9,7 @@ import (
 // GET /api/identity/players — every player with rank, Discord link,
 // registration, invite state and characters (the Player Manager's data).
 func (s *Server) identityAPIPlayers(c fiber.Ctx) error {
-	players, err := identity.BoardPlayers(s.DB, s.Now())
+	players, err := identity.BoardPlayers(s.db(c), s.Now())
 	if err != nil {
 		return err
 	}

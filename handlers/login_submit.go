@@ -13,7 +13,7 @@ import (
 // with 400 and the typed username.
 func (s *Server) loginSubmit(c fiber.Ctx) error {
 	form := LoginPage{Username: c.FormValue("discord_username"), Next: SafeNext(loginNext(c))}
-	acc, err := auth.Login(s.DB, form.Username, c.FormValue("password"))
+	acc, err := auth.Login(s.db(c), form.Username, c.FormValue("password"))
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		form.Error = "Invalid username or password."

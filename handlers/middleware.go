@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 )
 
 // contentSecurityPolicy allows only our own scripts (no inline script, so
@@ -62,4 +64,21 @@ func (s *Server) recoverPanics(c fiber.Ctx) (err error) {
 		}
 	}()
 	return c.Next()
+}
+
+// requestContext gives the request a context with a deadline, which every
+// query takes through s.db(c): a database that does not answer in time
+// fails the statement with context.DeadlineExceeded, which the error
+// translator answers with 503, instead of holding the request for ever.
+// (Fiber v3's c.Context() is context.Background() unless set here.)
+func (s *Server) requestContext(c fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.RequestTimeout)
+	defer cancel()
+	c.SetContext(ctx)
+	return c.Next()
+}
+
+// db is the database bound to the request's context.
+func (s *Server) db(c fiber.Ctx) *gorm.DB {
+	return s.DB.WithContext(c.Context())
 }

@@ -13,7 +13,7 @@ import (
 func (s *Server) mitoListAPI(c fiber.Ctx) error {
 	out := fiber.Map{}
 	for _, k := range mitoKinds {
-		items, err := mito.List(s.DB.WithContext(c.Context()), k.Kind)
+		items, err := mito.List(s.db(c), k.Kind)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Server) mitoCreateAPI(k mitoKind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		item, err := mito.Add(s.DB.WithContext(c.Context()), k.Kind, text)
+		item, err := mito.Add(s.db(c), k.Kind, text)
 		if err != nil {
 			return mitoAPIError(c, k, err)
 		}
@@ -72,7 +72,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		item, err := mito.Update(s.DB.WithContext(c.Context()), k.Kind, fiber.Params[int](c, "id"), text)
+		item, err := mito.Update(s.db(c), k.Kind, fiber.Params[int](c, "id"), text)
 		if err != nil {
 			return mitoAPIError(c, k, err)
 		}
@@ -84,7 +84,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 // {"ok":true} with no data (spec identity §8).
 func (s *Server) mitoDeleteAPI(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		if err := mito.Delete(s.DB.WithContext(c.Context()), k.Kind, fiber.Params[int](c, "id")); err != nil {
+		if err := mito.Delete(s.db(c), k.Kind, fiber.Params[int](c, "id")); err != nil {
 			return mitoAPIError(c, k, err)
 		}
 		return c.JSON(Envelope{OK: true})

@@ -18,7 +18,7 @@ import (
 func (s *Server) mitoCreate(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		text := c.FormValue("text")
-		_, err := mito.Add(s.DB.WithContext(c.Context()), k.Kind, text)
+		_, err := mito.Add(s.db(c), k.Kind, text)
 		if err != nil && !isMitoInputError(err) {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *Server) mitoRowFragment(c fiber.Ctx, k mitoKind, editing bool) error {
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To(to)
 	}
-	item, err := mito.Get(s.DB.WithContext(c.Context()), k.Kind, id)
+	item, err := mito.Get(s.db(c), k.Kind, id)
 	if errors.Is(err, mito.ErrNotFound) {
 		return fiber.NewError(fiber.StatusNotFound, "That "+k.Singular+" no longer exists.")
 	}
@@ -79,7 +79,7 @@ func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		id := fiber.Params[int](c, "id")
 		text := c.FormValue("text")
-		item, err := mito.Update(s.DB.WithContext(c.Context()), k.Kind, id, text)
+		item, err := mito.Update(s.db(c), k.Kind, id, text)
 		if errors.Is(err, mito.ErrNotFound) {
 			return fiber.NewError(fiber.StatusNotFound, "That "+k.Singular+" no longer exists.")
 		}
@@ -105,7 +105,7 @@ func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 // mitoDelete handles POST …/{id}/delete.
 func (s *Server) mitoDelete(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		err := mito.Delete(s.DB.WithContext(c.Context()), k.Kind, fiber.Params[int](c, "id"))
+		err := mito.Delete(s.db(c), k.Kind, fiber.Params[int](c, "id"))
 		if err != nil && !errors.Is(err, mito.ErrNotFound) {
 			return err
 		}

@@ -55,7 +55,7 @@ func (s *Server) mitoShow(c fiber.Ctx) error {
 		}
 		page.Lists = append(page.Lists, list)
 	}
-	pick, err := mito.Random(s.DB.WithContext(c.Context()), rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+	pick, err := mito.Random(s.db(c), rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) mitoShow(c fiber.Ctx) error {
 }
 
 func (s *Server) mitoListFor(c fiber.Ctx, k mitoKind, editing int) (*mitoList, error) {
-	items, err := mito.List(s.DB.WithContext(c.Context()), k.Kind)
+	items, err := mito.List(s.db(c), k.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Server) mitoPreview(c fiber.Ctx) error {
 	if !isHTMX(c) {
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/mitos-corner?tab=preview")
 	}
-	pick, err := mito.Random(s.DB.WithContext(c.Context()), rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+	pick, err := mito.Random(s.db(c), rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	if err != nil {
 		return err
 	}

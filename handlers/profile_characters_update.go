@@ -17,10 +17,10 @@ func (s *Server) profileCharactersUpdate(c fiber.Ctx) error {
 		OffspecCharacterID: formID(c, "offspec_character_id"),
 		OffspecSpecID:      formID(c, "offspec_spec_id"),
 	}
-	err := identity.SaveProfileCharacters(s.DB, v.PlayerID, in, s.Now())
+	err := identity.SaveProfileCharacters(s.db(c), v.PlayerID, in, s.Now())
 	var fe identity.ProfileFieldErrors
 	if errors.As(err, &fe) {
-		page, err := s.profilePage(v.PlayerID)
+		page, err := s.profilePage(s.db(c), v.PlayerID)
 		if err != nil {
 			return err
 		}

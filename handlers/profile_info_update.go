@@ -17,10 +17,10 @@ func (s *Server) profileInfoUpdate(c fiber.Ctx) error {
 		Timezone:         c.FormValue("timezone"),
 		AutoInviteEvents: c.FormValue("auto_invite_events") == "on",
 	}
-	err := identity.SaveProfilePreferences(s.DB, v.PlayerID, in, s.Now())
+	err := identity.SaveProfilePreferences(s.db(c), v.PlayerID, in, s.Now())
 	var fe identity.ProfileFieldErrors
 	if errors.As(err, &fe) {
-		page, err := s.profilePage(v.PlayerID)
+		page, err := s.profilePage(s.db(c), v.PlayerID)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 		errs["new_password"] = err.Error()
 	}
 	if len(errs) == 0 {
-		user, err := auth.ChangePassword(s.DB, v.UserID, current, next, s.Now())
+		user, err := auth.ChangePassword(s.db(c), v.UserID, current, next, s.Now())
 		switch {
 		case errors.Is(err, auth.ErrCurrentPasswordWrong):
 			errs["current_password"] = "Current password is incorrect"
@@ -44,7 +44,7 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 			})
 		}
 	}
-	page, err := s.profilePage(v.PlayerID)
+	page, err := s.profilePage(s.db(c), v.PlayerID)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 
 // passwordRefused is the rate limiter's answer to the password form.
 func (s *Server) passwordRefused(c fiber.Ctx, msg string) error {
-	page, err := s.profilePage(viewerOf(c).PlayerID)
+	page, err := s.profilePage(s.db(c), viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}

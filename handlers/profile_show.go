@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/identity"
 	"patt/models"
@@ -87,7 +88,7 @@ type ProfilePasswordForm struct {
 
 // profileShow renders the logged-in player's own settings page.
 func (s *Server) profileShow(c fiber.Ctx) error {
-	page, err := s.profilePage(viewerOf(c).PlayerID)
+	page, err := s.profilePage(s.db(c), viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}
@@ -99,12 +100,12 @@ func (s *Server) renderProfile(c fiber.Ctx, status int, page *ProfilePage) error
 }
 
 // profilePage loads the page as stored now.
-func (s *Server) profilePage(playerID int) (*ProfilePage, error) {
-	p, err := identity.LoadProfile(s.DB, playerID)
+func (s *Server) profilePage(db *gorm.DB, playerID int) (*ProfilePage, error) {
+	p, err := identity.LoadProfile(db, playerID)
 	if err != nil {
 		return nil, err
 	}
-	specs, err := identity.ProfileSpecs(s.DB)
+	specs, err := identity.ProfileSpecs(db)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (s *Server) profilePage(playerID int) (*ProfilePage, error) {
 			OffspecSpecID:      deref(p.OffspecSpecID),
 		},
 	}
-	token, err := schedule.CalendarTokenFor(s.DB, playerID, s.Now())
+	token, err := schedule.CalendarTokenFor(db, playerID, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +225,7 @@ func (s *Server) profileSaved(c fiber.Ctx, partial, flashCode string, mark func(
 	if !isHTMX(c) {
 		return c.Redirect().Status(fiber.StatusFound).To("/profile?flash=" + flashCode)
 	}
-	page, err := s.profilePage(viewerOf(c).PlayerID)
+	page, err := s.profilePage(s.db(c), viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (s *Server) registerSubmit(c fiber.Ctx) error {
 		form.Error = err.Error()
 		return s.renderRegister(c, fiber.StatusBadRequest, form)
 	}
-	acc, err := auth.Register(s.DB, form.Code, form.Username, password, s.Now())
+	acc, err := auth.Register(s.db(c), form.Code, form.Username, password, s.Now())
 	if err != nil {
 		msg, ok := registerFormMessage(err)
 		if !ok {

@@ -111,7 +111,7 @@ func (s *Server) fillPage(c fiber.Ctx, p *Page) {
 	p.Path = c.Path()
 	p.Year = s.Now().In(s.Config.GuildTimezone).Year()
 	p.Nav = publicNav(p.Viewer, p.Path)
-	p.Nav = s.withVoteNav(p.Viewer, p.Nav, p.Path)
+	p.Nav = s.withVoteNav(s.db(c), p.Viewer, p.Nav, p.Path)
 	p.AdminNav = adminNav(p.Path)
 	if p.Flash == nil {
 		p.Flash = flashFromQuery(c)

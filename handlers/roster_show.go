@@ -198,7 +198,7 @@ func (s *Server) rosterData(ctx context.Context, q rosterQuery) (*rosterPage, er
 	switch q.Tab {
 	case rosterTabSchedule:
 		now := s.Now()
-		nights, err := schedule.PublicRaidNights(s.DB, s.Config.GuildTimezone, s.Config.GuildTimezone, now)
+		nights, err := schedule.PublicRaidNights(s.DB.WithContext(ctx), s.Config.GuildTimezone, s.Config.GuildTimezone, now)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +221,7 @@ func (s *Server) rosterData(ctx context.Context, q rosterQuery) (*rosterPage, er
 // rosterPlayers is the roster as of the latest write.
 func (s *Server) rosterPlayers(ctx context.Context) ([]identity.RosterPlayer, error) {
 	return cached(ctx, s.pages, "data|roster", 0, func() ([]identity.RosterPlayer, error) {
-		return identity.Roster(s.DB)
+		return identity.Roster(s.DB.WithContext(ctx))
 	})
 }
 

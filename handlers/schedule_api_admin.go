@@ -30,7 +30,7 @@ func recurringJSON(e models.RecurringEvent) recurringEventJSON {
 // scheduleAPIAvailabilityByDay answers GET /api/v1/admin/availability-by-day
 // (spec §4.2, with the conversions and the raid-slot count).
 func (s *Server) scheduleAPIAvailabilityByDay(c fiber.Ctx) error {
-	out, err := schedule.LoadAvailabilityByDay(s.DB, s.Config.GuildTimezone, s.Now())
+	out, err := schedule.LoadAvailabilityByDay(s.db(c), s.Config.GuildTimezone, s.Now())
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) scheduleAPIAvailabilityByDay(c fiber.Ctx) error {
 
 // scheduleAPIRecurringList answers GET /api/v1/admin/recurring-events.
 func (s *Server) scheduleAPIRecurringList(c fiber.Ctx) error {
-	events, err := schedule.ListRaidNights(s.DB)
+	events, err := schedule.ListRaidNights(s.db(c))
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) scheduleAPIRecurringCreate(c fiber.Ctx) error {
 	if err := scheduleDecodeJSON(c, &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
-	e, err := schedule.CreateRaidNight(s.DB, in, s.Now())
+	e, err := schedule.CreateRaidNight(s.db(c), in, s.Now())
 	if err != nil {
 		return scheduleAPIError(c, err)
 	}
@@ -74,7 +74,7 @@ func (s *Server) scheduleAPIRecurringUpdate(c fiber.Ctx) error {
 	if err := scheduleDecodeJSON(c, &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
-	e, err := schedule.UpdateRaidNight(s.DB, id, in, s.Now())
+	e, err := schedule.UpdateRaidNight(s.db(c), id, in, s.Now())
 	if err != nil {
 		return scheduleAPIError(c, err)
 	}
@@ -88,7 +88,7 @@ func (s *Server) scheduleAPIRecurringDelete(c fiber.Ctx) error {
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Recurring event "+c.Params("id")+" not found")
 	}
-	if err := schedule.DeleteRaidNight(s.DB, id); err != nil {
+	if err := schedule.DeleteRaidNight(s.db(c), id); err != nil {
 		return scheduleAPIError(c, err)
 	}
 	return apiOK(c, fiber.Map{"deleted": id})

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/schedule"
@@ -22,12 +23,12 @@ type myAvailabilityJSON struct {
 	Days     []availabilityDayJSON `json:"days"`
 }
 
-func (s *Server) myAvailability(playerID int) (myAvailabilityJSON, error) {
+func (s *Server) myAvailability(db *gorm.DB, playerID int) (myAvailabilityJSON, error) {
 	var p models.Player
-	if err := s.DB.Select("id", "timezone").Take(&p, playerID).Error; err != nil {
+	if err := db.Select("id", "timezone").Take(&p, playerID).Error; err != nil {
 		return myAvailabilityJSON{}, err
 	}
-	rows, err := schedule.PlayerWeek(s.DB, playerID)
+	rows, err := schedule.PlayerWeek(db, playerID)
 	if err != nil {
 		return myAvailabilityJSON{}, err
 	}
@@ -41,7 +42,7 @@ func (s *Server) myAvailability(playerID int) (myAvailabilityJSON, error) {
 
 // scheduleAPIMyAvailability answers GET /api/v1/me/availability.
 func (s *Server) scheduleAPIMyAvailability(c fiber.Ctx) error {
-	out, err := s.myAvailability(viewerOf(c).PlayerID)
+	out, err := s.myAvailability(s.db(c), viewerOf(c).PlayerID)
 	if err != nil {
 		return err
 	}
@@ -60,10 +61,10 @@ func (s *Server) scheduleAPIReplaceMyAvailability(c fiber.Ctx) error {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
 	v := viewerOf(c)
-	if err := schedule.ReplaceWeek(s.DB, v.PlayerID, in.Timezone, in.Days, s.Now()); err != nil {
+	if err := schedule.ReplaceWeek(s.db(c), v.PlayerID, in.Timezone, in.Days, s.Now()); err != nil {
 		return scheduleAPIError(c, err)
 	}
-	out, err := s.myAvailability(v.PlayerID)
+	out, err := s.myAvailability(s.db(c), v.PlayerID)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ type guildAvailabilityDay struct {
 // member only themself.
 func (s *Server) scheduleAPIGuildAvailability(c fiber.Ctx) error {
 	v := viewerOf(c)
-	q := s.DB.Where("is_active = ?", true).Order("display_name").Order("id")
+	q := s.db(c).Where("is_active = ?", true).Order("display_name").Order("id")
 	if !v.IsOfficer() {
 		q = q.Where("id = ?", v.PlayerID)
 	}
@@ -104,7 +105,7 @@ func (s *Server) scheduleAPIGuildAvailability(c fiber.Ctx) error {
 	}
 	var rows []models.AvailabilityWindow
 	if len(ids) > 0 {
-		if err := s.DB.Where("player_id IN ?", ids).Find(&rows).Error; err != nil {
+		if err := s.db(c).Where("player_id IN ?", ids).Find(&rows).Error; err != nil {
 			return err
 		}
 	}

@@ -35,7 +35,7 @@ func (s *Server) raidEventJSON(e models.RaidEvent) raidEventJSON {
 
 // scheduleAPIRaidEventsList answers GET /api/v1/admin/raid-events.
 func (s *Server) scheduleAPIRaidEventsList(c fiber.Ctx) error {
-	events, err := schedule.ListRaidEvents(s.DB, 0)
+	events, err := schedule.ListRaidEvents(s.db(c), 0)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) scheduleAPIRaidEventsCreate(c fiber.Ctx) error {
 	if err := scheduleDecodeJSON(c, &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
-	e, err := schedule.CreateRaidEvent(s.DB, in, s.Config.GuildTimezone, viewerOf(c).PlayerID, s.Now())
+	e, err := schedule.CreateRaidEvent(s.db(c), in, s.Config.GuildTimezone, viewerOf(c).PlayerID, s.Now())
 	if err != nil {
 		return scheduleAPIError(c, err)
 	}
@@ -70,7 +70,7 @@ func (s *Server) scheduleAPIRaidEventsUpdate(c fiber.Ctx) error {
 	if err := scheduleDecodeJSON(c, &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
-	e, err := schedule.UpdateRaidEvent(s.DB, id, in, s.Config.GuildTimezone)
+	e, err := schedule.UpdateRaidEvent(s.db(c), id, in, s.Config.GuildTimezone)
 	if err != nil {
 		return scheduleAPIError(c, err)
 	}
@@ -97,7 +97,7 @@ func (s *Server) scheduleAPIAttendanceSet(c fiber.Ctx) error {
 	if err := scheduleDecodeJSON(c, &in); err != nil {
 		return apiError(c, fiber.StatusBadRequest, err.Error())
 	}
-	row, err := schedule.SetAttendance(s.DB, id, pid, in, s.Now())
+	row, err := schedule.SetAttendance(s.db(c), id, pid, in, s.Now())
 	if err != nil {
 		return scheduleAPIError(c, err)
 	}
@@ -111,13 +111,13 @@ func (s *Server) scheduleAPISeasonAttendance(c fiber.Ctx) error {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
 	}
 	var n int64
-	if err := s.DB.Model(&models.RaidSeason{}).Where("id = ?", id).Count(&n).Error; err != nil {
+	if err := s.db(c).Model(&models.RaidSeason{}).Where("id = ?", id).Count(&n).Error; err != nil {
 		return err
 	}
 	if n == 0 {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
 	}
-	rows, err := schedule.SeasonAttendance(s.DB, id, s.Config.GuildTimezone, s.Now())
+	rows, err := schedule.SeasonAttendance(s.db(c), id, s.Config.GuildTimezone, s.Now())
 	if err != nil {
 		return err
 	}

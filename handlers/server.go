@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 	"gorm.io/gorm"
 
+	"patt/app/jobs"
 	"patt/assets"
 	"patt/config"
 	"patt/views"
@@ -27,6 +28,12 @@ type Server struct {
 	Version string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Jobs is the background-job runner, for the officers' Jobs page; nil
+	// in tests that build handlers alone.
+	Jobs *jobs.Runner
+	// RequestTimeout bounds each request, database statements included, so
+	// a stuck database answers 503 instead of hanging (default 15 s).
+	RequestTimeout time.Duration
 
 	assets *assetIndex
 	// pages keeps the public pages in memory between writes (page_cache.go).
@@ -41,6 +48,9 @@ func New(s *Server) (*fiber.App, error) {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.RequestTimeout <= 0 {
+		s.RequestTimeout = 15 * time.Second
 	}
 	if s.Version == "" {
 		s.Version = "dev"
@@ -74,6 +84,7 @@ func New(s *Server) (*fiber.App, error) {
 	})
 
 	app.Use(s.recoverPanics)
+	app.Use(s.requestContext)
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
 	app.Get("/assets/*", s.serveAsset)

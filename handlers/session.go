@@ -36,7 +36,7 @@ func (s *Server) authenticate(c fiber.Ctx) error {
 		c.Locals(authErrKey, err)
 		return c.Next()
 	}
-	sess, err := auth.LoadSession(s.DB, claims)
+	sess, err := auth.LoadSession(s.db(c), claims)
 	if err != nil {
 		if !isAuthReason(err) {
 			return fmt.Errorf("load session: %w", err)

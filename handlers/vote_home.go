@@ -7,15 +7,17 @@ import (
 
 	"patt/models"
 	"patt/voting"
+
+	"gorm.io/gorm"
 )
 
 // homeVoteCards fills the landing page's "Active Votes" (every live
 // campaign the viewer may see) and "Recent Results" (the three latest
 // closed ones, newest close first, §12.15). Officers see the same: drafts
 // never reach the landing page.
-func homeVoteCards(s *Server, rankLevel int, now time.Time) (active, recent []voteCard, err error) {
+func homeVoteCards(s *Server, db *gorm.DB, rankLevel int, now time.Time) (active, recent []voteCard, err error) {
 	var cs []models.Campaign
-	if err := s.DB.Where("status IN ?", []string{voting.StatusLive, voting.StatusClosed}).
+	if err := db.Where("status IN ?", []string{voting.StatusLive, voting.StatusClosed}).
 		Preload("Entries").Order("start_at DESC, id DESC").Find(&cs).Error; err != nil {
 		return nil, nil, fmt.Errorf("landing campaigns: %w", err)
 	}
@@ -69,12 +71,12 @@ func truncate(s string, n int) string {
 
 // withVoteNav adds "Vote" to the header for a logged-in viewer when a live
 // campaign they may see exists (spec §6: the first such campaign).
-func (s *Server) withVoteNav(v *Viewer, items []NavItem, path string) []NavItem {
+func (s *Server) withVoteNav(db *gorm.DB, v *Viewer, items []NavItem, path string) []NavItem {
 	if v == nil {
 		return items
 	}
 	var ids []int
-	q := s.DB.Model(&models.Campaign{}).Where("status = ?", voting.StatusLive)
+	q := db.Model(&models.Campaign{}).Where("status = ?", voting.StatusLive)
 	if !v.IsOfficer() {
 		q = q.Where("min_rank_to_view IS NULL OR min_rank_to_view <= ?", v.RankLevel)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
 
 	"patt/models"
 	"patt/voting"
@@ -60,7 +61,6 @@ func init() {
 	} {
 		flashMessages[k] = v
 	}
-	homeCampaigns = homeVoteCards
 }
 
 // intParam reads a numeric route parameter; anything else is a 404.
@@ -108,7 +108,7 @@ func viewerLevel(v *Viewer) int {
 // visibleCampaign loads a campaign the viewer may see. Drafts are 404 to
 // non-officers (§12.12); a rank too low is 403.
 func (s *Server) visibleCampaign(c fiber.Ctx, id int) (*models.Campaign, error) {
-	camp, err := voting.Get(s.DB, id)
+	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
 		if voting.KindOf(err) == voting.KindNotFound {
 			return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
@@ -123,7 +123,7 @@ func (s *Server) visibleCampaign(c fiber.Ctx, id int) (*models.Campaign, error) 
 		return nil, errForbiddenCampaign
 	}
 	// A campaign past its end closes on read (§12.7), not a minute later.
-	return voting.RefreshStatus(s.DB, s.Now(), camp)
+	return voting.RefreshStatus(s.db(c), s.Now(), camp)
 }
 
 var errForbiddenCampaign = fiber.NewError(fiber.StatusForbidden, "You don't have permission to view this campaign.")
@@ -224,12 +224,12 @@ func ordinal(n int) string {
 
 // buildStandings computes the results panel for a campaign; playerID > 0
 // adds that player's picks.
-func (s *Server) buildStandings(camp *models.Campaign, playerID int) (*standingsView, error) {
-	tally, err := voting.Standings(s.DB, camp)
+func (s *Server) buildStandings(db *gorm.DB, camp *models.Campaign, playerID int) (*standingsView, error) {
+	tally, err := voting.Standings(db, camp)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := voting.CampaignStats(s.DB, camp)
+	stats, err := voting.CampaignStats(db, camp)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func (s *Server) buildStandings(camp *models.Campaign, playerID int) (*standings
 		v.Rounds = append(v.Rounds, rv)
 	}
 	if playerID > 0 {
-		picks, err := voting.BallotOf(s.DB, camp.ID, playerID)
+		picks, err := voting.BallotOf(db, camp.ID, playerID)
 		if err != nil {
 			return nil, err
 		}

@@ -88,7 +88,7 @@ func (s *Server) voteStandings(c fiber.Ctx) error {
 		if v == nil {
 			return fiber.NewError(fiber.StatusForbidden, "Results not yet available")
 		}
-		voted, err := voting.HasVoted(s.DB, id, v.PlayerID)
+		voted, err := voting.HasVoted(s.db(c), id, v.PlayerID)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Server) voteStandings(c fiber.Ctx) error {
 	if v != nil {
 		playerID = v.PlayerID
 	}
-	st, err := s.buildStandings(camp, playerID)
+	st, err := s.buildStandings(s.db(c), camp, playerID)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 		p.State = statePublic
 		p.Entries = nil
 	default:
-		voted, err := voting.HasVoted(s.DB, camp.ID, v.PlayerID)
+		voted, err := voting.HasVoted(s.db(c), camp.ID, v.PlayerID)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +182,7 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 		if v != nil {
 			playerID = v.PlayerID
 		}
-		st, err := s.buildStandings(camp, playerID)
+		st, err := s.buildStandings(s.db(c), camp, playerID)
 		if err != nil {
 			return nil, err
 		}

@@ -33,7 +33,7 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 	}
 	picks, err := voting.ParseBallotForm(values)
 	if err == nil {
-		err = voting.CastBallot(s.DB, s.Now(), id, v.PlayerID, picks)
+		err = voting.CastBallot(s.db(c), s.Now(), id, v.PlayerID, picks)
 	}
 	if err == nil {
 		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d", id))

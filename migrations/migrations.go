@@ -31,6 +31,7 @@ var steps = []*gormigrate.Migration{
 	step0030VotingBallots,
 	step0040ContentVersion,
 	step0050PattCalendarTokens,
+	step0060CommonJobRuns,
 }
 
 // historyTable records which steps ran (gormigrate's bookkeeping). It sits

@@ -18,7 +18,8 @@ import (
 // plus the columns the specs add: guild_ranks.wow_rank_index,
 // users.token_version, the discord_config feature flags and Raid-Helper
 // columns, wow_characters.realm_name, recurring_events, and raid_events'
-// recurring_event_id, auto_booked and raid_helper_payload.
+// recurring_event_id, auto_booked and raid_helper_payload; and the platform's own
+// tables (common.job_runs).
 var seedSchema = []struct {
 	table   string
 	model   any
@@ -49,6 +50,7 @@ var seedSchema = []struct {
 	{"patt.raid_seasons", &models.RaidSeason{}, []string{"id", "name", "start_date", "is_active", "created_at"}},
 	{"patt.raid_events", &models.RaidEvent{}, []string{"id", "season_id", "title", "event_date", "start_time_utc", "end_time_utc", "raid_helper_event_id", "discord_channel_id", "log_url", "notes", "created_by_player_id", "created_at", "recurring_event_id", "auto_booked", "raid_helper_payload"}},
 	{"patt.raid_attendance", &models.RaidAttendance{}, []string{"id", "event_id", "player_id", "signed_up", "attended", "character_id", "noted_absence", "source", "created_at"}},
+	{"common.job_runs", &models.JobRun{}, []string{"id", "job", "trigger", "status", "instance", "summary", "error", "started_at", "finished_at", "duration_ms"}},
 	{"patt.recurring_events", &models.RecurringEvent{}, []string{"id", "label", "event_type", "day_of_week", "default_start_time", "default_duration_minutes", "discord_channel_id", "raid_helper_template_id", "is_active", "display_on_public", "created_at", "updated_at"}},
 }
 

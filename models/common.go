@@ -87,3 +87,23 @@ type InviteCode struct {
 func (InviteCode) TableName(namer schema.Namer) string {
 	return tableName(namer, "common", "invite_codes")
 }
+
+// JobRun is one run of a background job (app/jobs). Status is running, ok,
+// failed, skipped or interrupted; Trigger says what started it (schedule or
+// manual). Summary is what the job reported it did; Error is the failure.
+type JobRun struct {
+	ID         int `gorm:"primaryKey"`
+	Job        string
+	Trigger    string
+	Status     string
+	Instance   string
+	Summary    *string
+	Error      *string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	DurationMs *int
+}
+
+func (JobRun) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "job_runs")
+}

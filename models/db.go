@@ -196,6 +196,7 @@ func All() []any {
 		&Campaign{}, &CampaignEntry{}, &Vote{}, &CampaignResult{}, &ContestAgentLog{},
 		&MitoQuote{}, &MitoTitle{},
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
+		&JobRun{},
 	}
 }
 

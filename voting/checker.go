@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"gorm.io/gorm"
 
+	"patt/app/jobs"
 	"patt/models"
 )
 
@@ -97,67 +97,19 @@ func RefreshStatus(db *gorm.DB, now time.Time, c *models.Campaign) (*models.Camp
 	return closed, nil
 }
 
-// checkerLockKey is the Postgres advisory lock that makes one app instance
-// at a time run the checker and the agent.
-const checkerLockKey = 0x7A77_0030
-
-// RunChecker runs CheckStatuses and then the contest agent every interval
-// until ctx ends, starting at once (§12.11: no sleep before the first
-// pass). On Postgres each pass runs only where pg_try_advisory_lock
-// succeeds, so several instances never double-run it.
-func RunChecker(ctx context.Context, db *gorm.DB, clock func() time.Time, interval time.Duration, log *slog.Logger, agent *Agent) {
-	if log == nil {
-		log = slog.Default()
+// CheckerPass is one run of the "voting-checker" job (app/): open and close
+// campaigns on time, then let the contest agent queue what is due — in the
+// same pass, so a campaign that just went live gets its launch post queued
+// at once (§12.2, §12.11). The job runner supplies the lock, the schedule
+// and the log of each run.
+func CheckerPass(ctx context.Context, db *gorm.DB, now time.Time, agent *Agent) error {
+	db = db.WithContext(ctx)
+	res, err := CheckStatuses(db, now)
+	if n := len(res.Activated) + len(res.Closed) + len(res.EarlyClosed); n > 0 {
+		jobs.Report(ctx, "activated %v, closed %v, closed early %v", res.Activated, res.Closed, res.EarlyClosed)
 	}
 	if agent == nil {
 		agent = &Agent{}
 	}
-	if agent.Log == nil {
-		agent.Log = log
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := checkOnce(ctx, db, clock, log, agent); err != nil {
-			log.Error("voting checker pass failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func checkOnce(ctx context.Context, db *gorm.DB, clock func() time.Time, log *slog.Logger, agent *Agent) error {
-	pass := func(db *gorm.DB) error {
-		now := clock()
-		res, err := CheckStatuses(db, now)
-		if len(res.Activated)+len(res.Closed)+len(res.EarlyClosed) > 0 {
-			log.Info("voting checker", "activated", res.Activated, "closed", res.Closed, "early_closed", res.EarlyClosed)
-		}
-		return errors.Join(err, agent.RunPass(db, now))
-	}
-	db = db.WithContext(ctx)
-	if models.DialectOf(db) != models.Postgres {
-		return pass(db)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("checker lock connection: %w", err)
-	}
-	defer conn.Close()
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", checkerLockKey).Scan(&got); err != nil {
-		return fmt.Errorf("checker lock: %w", err)
-	}
-	if !got {
-		return nil // another instance is on it
-	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", checkerLockKey)
-	return pass(db)
+	return errors.Join(err, agent.RunPass(db, now))
 }

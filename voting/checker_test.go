@@ -11,62 +11,33 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"patt/app/jobs"
 	"patt/dbtest"
-	"patt/models"
 )
 
-// RunChecker's first pass runs at once (§12.11): a due draft goes live and
-// its launch post is queued in the same pass.
-func TestRunCheckerFirstPass(t *testing.T) {
+// The checker's first pass on the job runner runs at once (§12.11): a due
+// draft goes live and its launch post is queued in the same pass.
+func TestCheckerJobFirstPass(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		c := seedCampaign(t, db, nil, "A", "B", "C")
 		now := t0.Add(3 * time.Hour)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			RunChecker(ctx, db, func() time.Time { return now }, time.Hour,
-				slog.New(slog.NewTextHandler(io.Discard, nil)), &Agent{BaseURL: "https://patt.test", Pick: pickFirst})
-			close(done)
-		}()
+		agent := &Agent{BaseURL: "https://patt.test", Pick: pickFirst}
+		r := jobs.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
+		require.NoError(t, r.Add(jobs.Job{Name: "voting-checker", Schedule: jobs.Every(time.Hour),
+			Run: func(ctx context.Context) error { return CheckerPass(ctx, db, now, agent) }}))
+		r.Start(context.Background())
 		require.Eventually(t, func() bool {
 			got, err := Get(db, c.ID)
 			return err == nil && got.Status == StatusLive && len(agentLog(t, db, c.ID)) == 1
-		}, 10*time.Second, 50*time.Millisecond)
-		cancel()
-		<-done
+		}, 10*time.Second, 20*time.Millisecond)
+		require.NoError(t, r.Stop(context.Background()))
 		assert.Equal(t, EventLaunch, agentLog(t, db, c.ID)[0].EventType)
-	})
-}
 
-// With the advisory lock held elsewhere (another instance), a pass does
-// nothing; once it is free, the pass runs.
-func TestCheckerAdvisoryLock(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		if models.DialectOf(db) != models.Postgres {
-			t.Skip("advisory locks are Postgres only; SQLite has one writer anyway")
-		}
-		c := seedCampaign(t, db, nil, "A", "B", "C")
-		now := t0.Add(3 * time.Hour)
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		sqlDB, err := db.DB()
+		runs, err := jobs.Recent(db, "voting-checker", 5)
 		require.NoError(t, err)
-		ctx := context.Background()
-		other, err := sqlDB.Conn(ctx)
-		require.NoError(t, err)
-		defer other.Close()
-		_, err = other.ExecContext(ctx, "SELECT pg_advisory_lock($1)", checkerLockKey)
-		require.NoError(t, err)
-
-		require.NoError(t, checkOnce(ctx, db, func() time.Time { return now }, log, &Agent{}))
-		got, err := Get(db, c.ID)
-		require.NoError(t, err)
-		assert.Equal(t, StatusDraft, got.Status, "another instance holds the lock: skipped")
-
-		_, err = other.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", checkerLockKey)
-		require.NoError(t, err)
-		require.NoError(t, checkOnce(ctx, db, func() time.Time { return now }, log, &Agent{}))
-		got, err = Get(db, c.ID)
-		require.NoError(t, err)
-		assert.Equal(t, StatusLive, got.Status)
+		require.NotEmpty(t, runs)
+		last := runs[len(runs)-1]
+		require.NotNil(t, last.Summary, "the run says what it changed")
+		assert.Contains(t, *last.Summary, "activated")
 	})
 }

@@ -1,0 +1,211 @@
+// Package app is the runtime of `patt serve`: it builds the dependencies
+// once (config, database, clock, logger, the Notifier, the job runner, the
+// integrations), registers every background job, serves HTTP, and shuts it
+// all down in order. An integration plugs in here with one line in
+// plugIntegrations and its jobs with one Jobs.Add call; nothing else in the
+// code base starts goroutines of its own.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"gorm.io/gorm"
+
+	"patt/app/jobs"
+	"patt/config"
+	"patt/handlers"
+	"patt/migrations"
+	"patt/models"
+	"patt/notify"
+	"patt/voting"
+)
+
+// ShutdownTimeout bounds the whole shutdown: draining requests, stopping
+// jobs, closing integrations and the database.
+const ShutdownTimeout = 20 * time.Second
+
+// Integration is an optional part that talks to an outside service (the
+// Discord bot, the Blizzard sync, Raid-Helper). Start is called once the
+// database is ready and must not block; an error is logged and the site
+// keeps running. Close is called at shutdown, before the database closes.
+type Integration interface {
+	Name() string
+	Start(ctx context.Context) error
+	Close(ctx context.Context) error
+}
+
+// App is the running platform.
+type App struct {
+	Config  *config.Config
+	DB      *gorm.DB
+	Log     *slog.Logger
+	Clock   func() time.Time
+	Version string
+	// Notifier reaches Discord: the bot when configured, notify.Nop if not.
+	Notifier notify.Notifier
+	Jobs     *jobs.Runner
+
+	integrations []Integration
+	http         *fiber.App
+}
+
+// New opens and migrates the database and assembles everything; nothing
+// runs until Run.
+func New(cfg *config.Config, log *slog.Logger, version string) (*App, error) {
+	db, err := models.Open(cfg.DatabaseURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrations.Migrate(db); err != nil {
+		closeDB(db)
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	a, err := Assemble(cfg, db, log, version)
+	if err != nil {
+		closeDB(db)
+		return nil, err
+	}
+	return a, nil
+}
+
+// Assemble builds the app on an open, migrated database (tests use it with
+// a dbtest database).
+func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string) (*App, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &App{
+		Config: cfg, DB: db, Log: log, Version: version,
+		Clock:    func() time.Time { return time.Now().UTC() },
+		Notifier: notify.Nop{},
+	}
+	a.Jobs = jobs.New(db, log, a.Clock)
+	if err := a.plugIntegrations(); err != nil {
+		return nil, err
+	}
+	if err := a.addCoreJobs(); err != nil {
+		return nil, err
+	}
+	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs})
+	if err != nil {
+		return nil, err
+	}
+	a.http = h
+	return a, nil
+}
+
+// plugIntegrations creates each configured integration; each one that is
+// not configured is said once in the log, and the site runs without it.
+func (a *App) plugIntegrations() error {
+	if a.Config.DiscordToken == "" {
+		a.Log.Info("discord bot off: PATT_DISCORD_TOKEN is not set; posts and DMs wait until it is")
+	}
+	if a.Config.BlizzardClientID == "" || a.Config.BlizzardClientSecret == "" {
+		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
+	}
+	if a.Config.AddonAPIKey == "" {
+		a.Log.Info("addon uploads off: PATT_API_KEY is not set")
+	}
+	return nil
+}
+
+// addCoreJobs registers the platform's own background work.
+func (a *App) addCoreJobs() error {
+	agent := &voting.Agent{BaseURL: a.Config.BaseURL, Zone: a.Config.GuildTimezone, Log: a.Log}
+	return a.Jobs.Add(
+		jobs.Job{
+			Name:        "voting-checker",
+			Description: "Opens and closes vote campaigns on time and queues the contest agent's posts.",
+			Schedule:    jobs.Every(time.Minute),
+			Timeout:     time.Minute,
+			Run: func(ctx context.Context) error {
+				return voting.CheckerPass(ctx, a.DB, a.Clock(), agent)
+			},
+		},
+		jobs.Job{
+			Name:        "contest-agent-delivery",
+			Description: "Posts the contest agent's queued messages to Discord.",
+			Schedule:    jobs.Every(time.Minute),
+			Timeout:     time.Minute,
+			Run: func(ctx context.Context) error {
+				return voting.DeliverAgentMessages(ctx, a.DB, a.Notifier, a.Clock(), a.announcementChannel(ctx))
+			},
+		},
+	)
+}
+
+// announcementChannel is the guild's default announcement channel from
+// common.discord_config, or "".
+func (a *App) announcementChannel(ctx context.Context) string {
+	var cfg models.DiscordConfig
+	if err := a.DB.WithContext(ctx).Order("id").Limit(1).Find(&cfg).Error; err != nil || cfg.DefaultAnnouncementChannelID == nil {
+		return ""
+	}
+	return *cfg.DefaultAnnouncementChannelID
+}
+
+// HTTP is the Fiber app (tests drive it with app.Test).
+func (a *App) HTTP() *fiber.App { return a.http }
+
+// Run starts the integrations and the jobs, serves HTTP on cfg.Addr until
+// ctx ends, then shuts down in order: stop accepting and drain requests,
+// stop the jobs and wait for them, close the integrations, close the
+// database — all within ShutdownTimeout.
+func (a *App) Run(ctx context.Context) error {
+	for _, in := range a.integrations {
+		if err := in.Start(ctx); err != nil {
+			a.Log.Error("integration did not start; the site runs without it", "integration", in.Name(), "err", err)
+		}
+	}
+	a.Jobs.Start(ctx)
+
+	errc := make(chan error, 1)
+	go func() {
+		errc <- a.http.Listen(a.Config.Addr, fiber.ListenConfig{DisableStartupMessage: true})
+	}()
+	a.Log.Info("patt is running", "url", a.Config.BaseURL, "addr", a.Config.Addr,
+		"database", string(models.DialectOf(a.DB)), "version", a.Version)
+
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+		a.Log.Info("shutting down")
+	}
+	err := a.Shutdown()
+	return errors.Join(serveErr, err)
+}
+
+// Shutdown stops everything in order within ShutdownTimeout.
+func (a *App) Shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	if err := a.http.ShutdownWithContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("http: %w", err))
+	}
+	if err := a.Jobs.Stop(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	for i := len(a.integrations) - 1; i >= 0; i-- {
+		if err := a.integrations[i].Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", a.integrations[i].Name(), err))
+		}
+	}
+	closeDB(a.DB)
+	if len(errs) == 0 {
+		a.Log.Info("stopped")
+	}
+	return errors.Join(errs...)
+}
+
+func closeDB(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.Close()
+	}
+}
