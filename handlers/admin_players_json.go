@@ -11,20 +11,6 @@ import (
 // htmx routes; both call the same identity rules. Errors use decision 1's
 // statuses (404 missing, 409 conflict, 422 validation, 400 bad JSON).
 
-func (s *Server) registerPlayerManagerJSON(app *fiber.App, officer fiber.Handler) {
-	app.Get("/admin/players-data", officer, s.adminPlayersData)
-	pm := app.Group("/admin/players", officer)
-	chars := app.Group("/admin/characters", officer)
-	pm.Post("/create", s.adminPlayersJSONCreate)
-	pm.Patch("/:id/link-discord", s.adminPlayersJSONLinkDiscord)
-	pm.Patch("/:id/display-name", s.adminPlayersJSONRename)
-	pm.Delete("/:id", s.adminPlayersJSONDelete)
-	pm.Post("/:id/send-invite", s.adminPlayersJSONInvite)
-	chars.Patch("/:id/assign", s.adminCharactersJSONAssign)
-	chars.Patch("/:id/main-alt", s.adminCharactersJSONMainAlt)
-	chars.Delete("/:id", s.adminCharactersJSONDelete)
-}
-
 // GET /admin/players-data — the three columns as JSON.
 func (s *Server) adminPlayersData(c fiber.Ctx) error {
 	board, err := identity.LoadBoard(s.db(c), s.Now())

@@ -18,19 +18,6 @@ import (
 // message and status 422/409. Without JavaScript, Edit is a link that opens
 // the same row in edit mode and Save a plain form post.
 
-func (s *Server) registerAdminReferenceRoutes(app *fiber.App) {
-	ref := app.Group("/admin/reference-tables", s.requireRank(OfficerLevel))
-	ref.Get("/", s.adminReferenceShow)
-	for _, kind := range []string{"ranks", "roles", "seasons"} {
-		ref.Get("/"+kind+"/:id", s.adminReferenceRow(kind, false))
-		ref.Get("/"+kind+"/:id/edit", s.adminReferenceRow(kind, true))
-	}
-	ref.Add([]string{fiber.MethodPost, fiber.MethodPatch, fiber.MethodPut}, "/ranks/:id", s.adminReferenceRankSave)
-	ref.Add([]string{fiber.MethodPost, fiber.MethodPatch, fiber.MethodPut}, "/roles/:id", s.adminReferenceRoleSave)
-	ref.Add([]string{fiber.MethodPost, fiber.MethodPatch, fiber.MethodPut}, "/seasons/:id", s.adminReferenceSeasonSave)
-	ref.Post("/seasons", s.adminReferenceSeasonCreate)
-}
-
 // refRow is one editable row. Form holds the input values the edit row
 // shows: the stored ones when editing starts, the submitted ones after a
 // refusal.

@@ -13,45 +13,6 @@ import (
 	"patt/schedule"
 )
 
-// registerScheduleRoutes wires raid scheduling: the member's availability
-// editor and calendar feed, the officers' availability dashboard and raid
-// events, and their JSON API (spec scheduling §2–§7, §12). Middleware sits
-// on each route, not on a shared prefix group, so it never leaks onto
-// other areas' routes under the same prefix.
-func (s *Server) registerScheduleRoutes(app *fiber.App) {
-	officer := s.requireRank(OfficerLevel)
-
-	app.Get("/availability", s.requireLogin, s.availabilityShow)
-	app.Post("/availability", s.requireLogin, s.availabilitySave)
-	app.Post("/availability/preview", s.requireLogin, s.availabilityPreview)
-	app.Post("/availability/calendar-token", s.requireLogin, s.availabilityCalendarRegenerate)
-	app.Get("/calendar/:file", s.calendarFeed)
-
-	app.Get("/admin/availability", officer, s.adminAvailabilityShow)
-	app.Post("/admin/availability/event-days/:day", officer, s.adminAvailabilityEventDaySave)
-	app.Post("/admin/availability/event-days/:day/delete", officer, s.adminAvailabilityEventDayDelete)
-
-	app.Get("/admin/raid-events", officer, s.adminRaidEventsList)
-	app.Post("/admin/raid-events", officer, s.adminRaidEventsCreate)
-	app.Get("/admin/raid-events/:id", officer, s.adminRaidEventsEdit)
-	app.Post("/admin/raid-events/:id", officer, s.adminRaidEventsUpdate)
-	app.Post("/admin/raid-events/:id/attendance/:player_id", officer, s.adminRaidEventsAttendanceToggle)
-
-	app.Get("/api/v1/me/availability", s.requireLogin, s.scheduleAPIMyAvailability)
-	app.Put("/api/v1/me/availability", s.requireLogin, s.scheduleAPIReplaceMyAvailability)
-	app.Get("/api/v1/guild/availability", s.requireLogin, s.scheduleAPIGuildAvailability)
-	app.Get("/api/v1/admin/availability-by-day", officer, s.scheduleAPIAvailabilityByDay)
-	app.Get("/api/v1/admin/recurring-events", officer, s.scheduleAPIRecurringList)
-	app.Post("/api/v1/admin/recurring-events", officer, s.scheduleAPIRecurringCreate)
-	app.Patch("/api/v1/admin/recurring-events/:id", officer, s.scheduleAPIRecurringUpdate)
-	app.Delete("/api/v1/admin/recurring-events/:id", officer, s.scheduleAPIRecurringDelete)
-	app.Get("/api/v1/admin/raid-events", officer, s.scheduleAPIRaidEventsList)
-	app.Post("/api/v1/admin/raid-events", officer, s.scheduleAPIRaidEventsCreate)
-	app.Patch("/api/v1/admin/raid-events/:id", officer, s.scheduleAPIRaidEventsUpdate)
-	app.Put("/api/v1/admin/raid-events/:id/attendance/:player_id", officer, s.scheduleAPIAttendanceSet)
-	app.Get("/api/v1/admin/seasons/:id/attendance", officer, s.scheduleAPISeasonAttendance)
-}
-
 // scheduleStatus maps a schedule error to its status (decision 1) and the
 // text the user may see; ok is false for an unexpected error (500).
 func scheduleStatus(err error) (status int, msg string, ok bool) {

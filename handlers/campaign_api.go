@@ -12,28 +12,6 @@ import (
 	"patt/voting"
 )
 
-// registerCampaignAPI adds the campaign JSON API (spec voting §7.3) with
-// decision 1's status codes. Drafts are invisible (404) to non-officers.
-func (s *Server) registerCampaignAPI(app *fiber.App) {
-	pub := app.Group("/api/v1/campaigns")
-	pub.Get("/", s.apiCampaignList)
-	pub.Get("/:id", s.apiCampaignShow)
-	pub.Get("/:id/results", s.apiCampaignResults)
-	pub.Get("/:id/results/live", s.requireLogin, s.apiCampaignResultsLive)
-	pub.Get("/:id/my-vote", s.requireLogin, s.apiCampaignMyVote)
-	pub.Post("/:id/vote", s.requireLogin, s.apiCampaignVote)
-
-	adm := app.Group("/api/v1/admin", s.requireRank(OfficerLevel))
-	adm.Post("/campaigns", s.apiAdminCampaignCreate)
-	adm.Patch("/campaigns/:id", s.apiAdminCampaignUpdate)
-	adm.Post("/campaigns/:id/entries", s.apiAdminEntryAdd)
-	adm.Delete("/campaigns/:id/entries/:eid", s.apiAdminEntryDelete)
-	adm.Patch("/campaign-entries/:eid", s.apiAdminEntryUpdate)
-	adm.Post("/campaigns/:id/activate", s.apiAdminCampaignActivate)
-	adm.Post("/campaigns/:id/close", s.apiAdminCampaignClose)
-	adm.Get("/campaigns/:id/stats", s.apiAdminCampaignStats)
-}
-
 // CampaignDTO is a campaign in the API (§7.2), with entries in display
 // order (§12.15) and the agent settings and end time added.
 type CampaignDTO struct {

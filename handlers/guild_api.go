@@ -7,24 +7,6 @@ import (
 	"patt/models"
 )
 
-// registerGuildAPIRoutes adds the public guild API (spec identity §7.3).
-// Reads are open to everyone; Mito writes need an officer (§11 item 1).
-// Availability is not public: it lives behind login with scheduling.
-func (s *Server) registerGuildAPIRoutes(app *fiber.App) {
-	s.ensurePageCache()
-	g := app.Group("/api/v1/guild")
-	g.Get("/ranks", s.guildRanksAPI)
-	g.Get("/roster", s.guildRosterAPI)
-	g.Get("/mito", s.mitoListAPI)
-
-	officer := s.requireRank(OfficerLevel)
-	for _, k := range mitoKinds {
-		g.Post("/mito/"+k.Plural, officer, s.mitoCreateAPI(k))
-		g.Put("/mito/"+k.Plural+"/:id", officer, s.mitoUpdateAPI(k))
-		g.Delete("/mito/"+k.Plural+"/:id", officer, s.mitoDeleteAPI(k))
-	}
-}
-
 type guildRankJSON struct {
 	ID          int     `json:"id"`
 	Name        string  `json:"name"`

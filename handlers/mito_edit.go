@@ -120,10 +120,3 @@ func (s *Server) mitoDelete(k mitoKind) fiber.Handler {
 func isMitoInputError(err error) bool {
 	return errors.Is(err, mito.ErrEmpty) || errors.Is(err, mito.ErrTooLong)
 }
-
-func init() {
-	flashMessages["mito-added"] = "Added. Mito approves."
-	flashMessages["mito-saved"] = "Saved."
-	flashMessages["mito-deleted"] = "Deleted."
-	flashMessages["err-mito-empty"] = "Please write something first (at most 500 characters)."
-}

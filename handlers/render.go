@@ -135,16 +135,45 @@ func flashFromQuery(c fiber.Ctx) *Flash {
 	return nil
 }
 
-// flashMessages maps the codes redirects may carry to their text. Areas add
-// their own codes here.
+// flashMessages maps the codes redirects may carry (?flash=…) to their
+// text, every area's in one literal so nothing is added at start-up. Codes
+// starting with "err-" show as errors.
 var flashMessages = map[string]string{
-	"logged-out": "You have been logged out.",
-	// accounts and /profile (auth_routes.go)
+	// accounts and /profile
+	"logged-out":       "You have been logged out.",
 	"profile-saved":    "Identity settings saved",
 	"characters-saved": "Character settings saved",
 	"password-changed": "Password updated successfully",
 
-	// raid scheduling (availability_routes.go)
+	// Mito's corner
+	"mito-added":     "Added. Mito approves.",
+	"mito-saved":     "Saved.",
+	"mito-deleted":   "Deleted.",
+	"err-mito-empty": "Please write something first (at most 500 characters).",
+
+	// campaigns (admin)
+	"campaign-created":   "Campaign created. Add its entries, then activate it.",
+	"campaign-updated":   "Campaign updated.",
+	"campaign-live":      "Campaign is now live!",
+	"campaign-closed":    "Campaign closed. Results calculated.",
+	"entry-added":        "Entry added.",
+	"entry-updated":      "Entry updated.",
+	"entry-removed":      "Entry removed.",
+	"entries-reordered":  "Entries reordered.",
+	"err-campaign-state": "That action does not fit the campaign's current status.",
+
+	// Player Manager and Reference Tables (admin)
+	"pm-saved":             "Saved.",
+	"pm-player-created":    "Player created.",
+	"pm-player-deleted":    "Player deleted; their characters are unlinked.",
+	"pm-character-linked":  "Character linked.",
+	"pm-character-deleted": "Character deleted.",
+	"pm-invite-created":    "Invite code created.",
+	"pm-invite-revoked":    "Invite code revoked.",
+	"ref-saved":            "Saved!",
+	"ref-season-created":   "Season created.",
+
+	// raid scheduling
 	"availability-saved":   "Availability saved",
 	"calendar-regenerated": "New calendar address made; the old one no longer works",
 	"event-day-saved":      "Raid night saved",

@@ -97,21 +97,6 @@ func New(s *Server) (*fiber.App, error) {
 	return app, nil
 }
 
-// routes registers every page, fragment and API endpoint. Each area adds
-// its own register function here.
-func (s *Server) routes(app *fiber.App) {
-	app.Get("/healthz", s.healthShow)
-	app.Get("/api/health", s.healthShow)
-	app.Get("/", s.homeShow)
-	s.registerRosterRoutes(app)
-	s.registerMitoRoutes(app)
-	s.registerGuildAPIRoutes(app)
-	s.registerAuthRoutes(app)
-	s.registerVotingRoutes(app)
-	s.registerIdentityAdminRoutes(app)
-	s.registerScheduleRoutes(app)
-}
-
 func (s *Server) newViewEngine() (*html.Engine, error) {
 	sub, err := fs.Sub(views.FS, ".")
 	if err != nil {

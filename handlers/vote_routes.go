@@ -15,54 +15,6 @@ import (
 	"patt/voting"
 )
 
-// registerVotingRoutes adds the vote pages, the officers' campaign pages
-// and the campaign JSON API (spec voting §7–8).
-func (s *Server) registerVotingRoutes(app *fiber.App) {
-	app.Get("/vote/:id", s.voteShow)
-	app.Get("/vote/:id/panel", s.votePanel)
-	app.Get("/vote/:id/standings", s.voteStandings)
-	app.Post("/vote/:id", s.requireLogin, s.voteSubmit)
-
-	admin := app.Group("/admin", s.requireRank(OfficerLevel))
-	admin.Get("/", s.adminHome)
-	admin.Get("/campaigns", s.adminCampaignList)
-	admin.Get("/campaigns/new", s.adminCampaignNew)
-	admin.Post("/campaigns/new", s.adminCampaignCreate)
-	admin.Get("/campaigns/:id/edit", s.adminCampaignEdit)
-	admin.Post("/campaigns/:id/edit", s.adminCampaignUpdate)
-	admin.Get("/campaigns/:id/turnout", s.adminCampaignTurnout)
-	admin.Post("/campaigns/:id/activate", s.adminCampaignActivate)
-	admin.Post("/campaigns/:id/close", s.adminCampaignClose)
-	admin.Post("/campaigns/:id/entries", s.adminCampaignEntryAdd)
-	admin.Post("/campaigns/:id/entries/order", s.adminCampaignEntryOrder)
-	admin.Post("/campaigns/:id/entries/:eid", s.adminCampaignEntryUpdate)
-	admin.Post("/campaigns/:id/entries/:eid/move", s.adminCampaignEntryMove)
-	admin.Post("/campaigns/:id/entries/:eid/delete", s.adminCampaignEntryDelete)
-
-	s.registerCampaignAPI(app)
-}
-
-// adminHome: the admin area opens on Campaigns (spec §8.5).
-func (s *Server) adminHome(c fiber.Ctx) error {
-	return c.Redirect().Status(fiber.StatusFound).To("/admin/campaigns")
-}
-
-func init() {
-	for k, v := range map[string]string{
-		"campaign-created":   "Campaign created. Add its entries, then activate it.",
-		"campaign-updated":   "Campaign updated.",
-		"campaign-live":      "Campaign is now live!",
-		"campaign-closed":    "Campaign closed. Results calculated.",
-		"entry-added":        "Entry added.",
-		"entry-updated":      "Entry updated.",
-		"entry-removed":      "Entry removed.",
-		"entries-reordered":  "Entries reordered.",
-		"err-campaign-state": "That action does not fit the campaign's current status.",
-	} {
-		flashMessages[k] = v
-	}
-}
-
 // intParam reads a numeric route parameter; anything else is a 404.
 func intParam(c fiber.Ctx, name string) (int, error) {
 	n, err := strconv.Atoi(c.Params(name))
