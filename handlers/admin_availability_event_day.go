@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/models"
 	"patt/schedule"
 )
 
@@ -84,8 +83,8 @@ func (s *Server) adminAvailabilityEventDayDelete(c fiber.Ctx) error {
 }
 
 func (s *Server) eventDayRow(db *gorm.DB, day int) (EventDayRow, error) {
-	var events []models.RecurringEvent
-	if err := db.Where("day_of_week = ?", day).Order("id").Find(&events).Error; err != nil {
+	events, err := schedule.RaidNightsOnDay(db, day)
+	if err != nil {
 		return EventDayRow{}, err
 	}
 	return eventDayRows(events)[day], nil

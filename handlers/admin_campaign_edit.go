@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/identity"
 	"patt/models"
 	"patt/voting"
 )
@@ -126,8 +127,9 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 		{voting.ChatNormal, "Normal: adds milestones and time warnings"},
 		{voting.ChatHype, "Hype: everything, lead changes included"},
 	}}
-	if err := db.Order("level").Find(&ed.Ranks).Error; err != nil {
-		return nil, fmt.Errorf("load ranks: %w", err)
+	var err error
+	if ed.Ranks, err = identity.Ranks(db); err != nil {
+		return nil, err
 	}
 	if camp == nil {
 		ed.IsNew = true
@@ -142,14 +144,13 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 	zone := s.Config.GuildTimezone
 	ed.StartLabel = camp.StartAt.In(zone).Format("2006-01-02 15:04 MST")
 	ed.EndsAt = voting.EndAt(camp).In(zone).Format("2006-01-02 15:04 MST")
-	var players []models.Player
-	if err := db.Select("id", "display_name").Order("display_name").Find(&players).Error; err != nil {
-		return nil, fmt.Errorf("load players: %w", err)
+	players, err := identity.PlayerNames(db)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range players {
 		ed.Players = append(ed.Players, playerOption{p.ID, p.DisplayName})
 	}
-	var err error
 	if ed.Entries, err = s.entriesViewOf(db, camp, ed.Players); err != nil {
 		return nil, err
 	}

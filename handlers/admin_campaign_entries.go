@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/identity"
 	"patt/models"
 	"patt/voting"
 )
@@ -43,8 +44,8 @@ type entryRow struct {
 
 func (s *Server) entriesViewOf(db *gorm.DB, camp *models.Campaign, players []playerOption) (*entriesView, error) {
 	if players == nil {
-		var ps []models.Player
-		if err := db.Select("id", "display_name").Order("display_name").Find(&ps).Error; err != nil {
+		ps, err := identity.PlayerNames(db)
+		if err != nil {
 			return nil, err
 		}
 		for _, p := range ps {

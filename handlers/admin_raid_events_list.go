@@ -90,17 +90,9 @@ func (s *Server) raidEventsPage(c fiber.Ctx, form raidEventForm) (raidEventsPage
 	for _, se := range seasons {
 		names[se.ID] = se.Name
 	}
-	counts := map[int]int{}
-	type cnt struct {
-		EventID int
-		N       int
-	}
-	var rows []cnt
-	if err := s.db(c).Model(&models.RaidAttendance{}).Select("event_id, COUNT(*) AS n").Where("attended = ?", true).Group("event_id").Scan(&rows).Error; err != nil {
+	counts, err := schedule.AttendedCounts(s.db(c))
+	if err != nil {
 		return page, err
-	}
-	for _, r := range rows {
-		counts[r.EventID] = r.N
 	}
 	for _, e := range events {
 		row := raidEventRow{ID: e.ID, Title: e.Title, Date: e.EventDate.String() + " " + e.EventDate.Weekday().String()[:3],

@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/models"
+	"patt/identity"
 	"patt/schedule"
 )
 
@@ -65,9 +65,9 @@ func (s *Server) scheduleViewerZone(c fiber.Ctx) string {
 	if v == nil {
 		return s.Config.GuildTimezone.String()
 	}
-	var p models.Player
-	if err := s.db(c).Select("timezone").Take(&p, v.PlayerID).Error; err != nil || p.Timezone == "" {
+	tz, err := identity.PlayerTimezone(s.db(c), v.PlayerID)
+	if err != nil || tz == "" {
 		return schedule.DefaultPlayerZone
 	}
-	return p.Timezone
+	return tz
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/identity"
 	"patt/models"
 	"patt/schedule"
 )
@@ -43,15 +44,15 @@ type availabilityPage struct {
 // availabilityShow renders GET /availability.
 func (s *Server) availabilityShow(c fiber.Ctx) error {
 	v := viewerOf(c)
-	var p models.Player
-	if err := s.db(c).Select("id", "timezone").Take(&p, v.PlayerID).Error; err != nil {
+	tz, err := identity.PlayerTimezone(s.db(c), v.PlayerID)
+	if err != nil {
 		return err
 	}
 	rows, err := schedule.PlayerWeek(s.db(c), v.PlayerID)
 	if err != nil {
 		return err
 	}
-	ed := s.newAvailabilityEditor(p.Timezone)
+	ed := s.newAvailabilityEditor(tz)
 	for _, r := range rows {
 		row := &ed.Rows[r.DayOfWeek]
 		row.Available = true

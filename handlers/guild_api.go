@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/identity"
-	"patt/models"
 )
 
 type guildRankJSON struct {
@@ -16,8 +15,8 @@ type guildRankJSON struct {
 
 // guildRanksAPI answers GET /api/v1/guild/ranks: every rank, lowest first.
 func (s *Server) guildRanksAPI(c fiber.Ctx) error {
-	var ranks []models.GuildRank
-	if err := s.db(c).Order("level").Find(&ranks).Error; err != nil {
+	ranks, err := identity.Ranks(s.db(c))
+	if err != nil {
 		return err
 	}
 	out := make([]guildRankJSON, 0, len(ranks))

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -96,11 +95,7 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 func (s *Server) viewerZone(c fiber.Ctx, v *Viewer) (*time.Location, error) {
 	id := v.PlayerID
 	name, err := cached(c.Context(), s.pages, "data|tz|"+strconv.Itoa(id), 0, func() (string, error) {
-		var p models.Player
-		if err := s.db(c).Select("timezone").Take(&p, id).Error; err != nil {
-			return "", fmt.Errorf("player %d zone: %w", id, err)
-		}
-		return p.Timezone, nil
+		return identity.PlayerTimezone(s.db(c), id)
 	})
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -144,8 +143,7 @@ func cached[T any](ctx context.Context, pc *pageCache, key string, ttl time.Dura
 // started after it arrived, so a write committed before a request began is
 // always seen by that request.
 type versionProbe struct {
-	db    *gorm.DB
-	query string
+	db *gorm.DB
 
 	mu      sync.Mutex
 	running bool
@@ -159,8 +157,7 @@ type probeCall struct {
 }
 
 func newVersionProbe(db *gorm.DB) *versionProbe {
-	table := models.NamerOf(db).QualifiedName("common", "content_version")
-	return &versionProbe{db: db, query: "SELECT version FROM " + table + " WHERE id = 1"}
+	return &versionProbe{db: db}
 }
 
 // Version returns the counter as of a read that began after the call.
@@ -197,12 +194,8 @@ func (p *versionProbe) loop() {
 		p.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		var version int64
-		err := p.db.WithContext(ctx).Raw(p.query).Row().Scan(&version)
+		version, err := models.ContentVersion(ctx, p.db)
 		cancel()
-		if err != nil {
-			err = fmt.Errorf("read content version: %w", err)
-		}
 		call.version, call.err = version, err
 		close(call.done)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/models"
+	"patt/identity"
 	"patt/schedule"
 )
 
@@ -24,15 +24,15 @@ type myAvailabilityJSON struct {
 }
 
 func (s *Server) myAvailability(db *gorm.DB, playerID int) (myAvailabilityJSON, error) {
-	var p models.Player
-	if err := db.Select("id", "timezone").Take(&p, playerID).Error; err != nil {
+	tz, err := identity.PlayerTimezone(db, playerID)
+	if err != nil {
 		return myAvailabilityJSON{}, err
 	}
 	rows, err := schedule.PlayerWeek(db, playerID)
 	if err != nil {
 		return myAvailabilityJSON{}, err
 	}
-	out := myAvailabilityJSON{Timezone: p.Timezone, Days: []availabilityDayJSON{}}
+	out := myAvailabilityJSON{Timezone: tz, Days: []availabilityDayJSON{}}
 	for _, r := range rows {
 		out.Days = append(out.Days, availabilityDayJSON{DayOfWeek: r.DayOfWeek, DayName: schedule.DayNames[r.DayOfWeek],
 			EarliestStart: schedule.HHMM(r.EarliestStart), AvailableHours: r.AvailableHours})
@@ -91,36 +91,19 @@ type guildAvailabilityDay struct {
 // member only themself.
 func (s *Server) scheduleAPIGuildAvailability(c fiber.Ctx) error {
 	v := viewerOf(c)
-	q := s.db(c).Where("is_active = ?", true).Order("display_name").Order("id")
-	if !v.IsOfficer() {
-		q = q.Where("id = ?", v.PlayerID)
-	}
-	var players []models.Player
-	if err := q.Find(&players).Error; err != nil {
+	weeks, err := schedule.VisibleAvailability(s.db(c), v.PlayerID, v.IsOfficer())
+	if err != nil {
 		return err
 	}
-	ids := make([]int, len(players))
-	for i, p := range players {
-		ids[i] = p.ID
-	}
-	var rows []models.AvailabilityWindow
-	if len(ids) > 0 {
-		if err := s.db(c).Where("player_id IN ?", ids).Find(&rows).Error; err != nil {
-			return err
-		}
-	}
-	byPlayer := map[int][]models.AvailabilityWindow{}
-	for _, r := range rows {
-		byPlayer[r.PlayerID] = append(byPlayer[r.PlayerID], r)
-	}
-	out := make([]guildAvailabilityJSON, 0, len(players))
-	for _, p := range players {
+	out := make([]guildAvailabilityJSON, 0, len(weeks))
+	for _, w := range weeks {
+		p := w.Player
 		item := guildAvailabilityJSON{PlayerID: p.ID, DisplayName: p.DisplayName, Timezone: p.Timezone,
 			AutoInviteEvents: p.AutoInviteEvents, Days: map[string]*guildAvailabilityDay{}}
 		for _, name := range schedule.DayNames {
 			item.Days[strings.ToLower(name)] = nil
 		}
-		for _, r := range byPlayer[p.ID] {
+		for _, r := range w.Windows {
 			item.Days[strings.ToLower(schedule.DayNames[r.DayOfWeek])] = &guildAvailabilityDay{EarliestStart: schedule.HHMM(r.EarliestStart), AvailableHours: r.AvailableHours}
 		}
 		out = append(out, item)

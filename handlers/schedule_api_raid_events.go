@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/identity"
 	"patt/models"
 	"patt/schedule"
 )
@@ -110,12 +111,10 @@ func (s *Server) scheduleAPISeasonAttendance(c fiber.Ctx) error {
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
 	}
-	var n int64
-	if err := s.db(c).Model(&models.RaidSeason{}).Where("id = ?", id).Count(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
+	if _, err := identity.SeasonByID(s.db(c), id); identity.IsNotFound(err) {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
+	} else if err != nil {
+		return err
 	}
 	rows, err := schedule.SeasonAttendance(s.db(c), id, s.Config.GuildTimezone, s.Now())
 	if err != nil {

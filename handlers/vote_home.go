@@ -16,49 +16,29 @@ import (
 // closed ones, newest close first, §12.15). Officers see the same: drafts
 // never reach the landing page.
 func homeVoteCards(s *Server, db *gorm.DB, rankLevel int, now time.Time) (active, recent []voteCard, err error) {
-	var cs []models.Campaign
-	if err := db.Where("status IN ?", []string{voting.StatusLive, voting.StatusClosed}).
-		Preload("Entries").Order("start_at DESC, id DESC").Find(&cs).Error; err != nil {
-		return nil, nil, fmt.Errorf("landing campaigns: %w", err)
+	landing, err := voting.LandingCampaigns(db, rankLevel)
+	if err != nil {
+		return nil, nil, err
 	}
-	type closedCard struct {
-		card voteCard
-		end  time.Time
+	for i := range landing.Live {
+		c := &landing.Live[i]
+		card := landingCard(c)
+		card.EndsAtISO = voting.EndAt(c).UTC().Format("2006-01-02T15:04:05Z")
+		card.EndsIn = humanDuration(voting.EndsIn(c, now))
+		active = append(active, card)
 	}
-	var closed []closedCard
-	for i := range cs {
-		c := &cs[i]
-		if voting.VisibilityFor(c, rankLevel, false) != voting.Visible {
-			continue
-		}
-		card := voteCard{ID: c.ID, Title: c.Title, EntryCount: len(c.Entries)}
-		if c.Description != nil {
-			card.Summary = truncate(*c.Description, 140)
-		}
-		end := voting.EndAt(c)
-		if c.Status == voting.StatusLive {
-			card.EndsAtISO = end.UTC().Format("2006-01-02T15:04:05Z")
-			card.EndsIn = humanDuration(voting.EndsIn(c, now))
-			active = append(active, card)
-			continue
-		}
-		// an early close ends before end_at: UpdatedAt is the close time
-		if c.UpdatedAt.Before(end) {
-			end = c.UpdatedAt
-		}
-		closed = append(closed, closedCard{card, end})
-	}
-	for len(closed) > 0 && len(recent) < 3 {
-		best := 0
-		for i := range closed {
-			if closed[i].end.After(closed[best].end) {
-				best = i
-			}
-		}
-		recent = append(recent, closed[best].card)
-		closed = append(closed[:best], closed[best+1:]...)
+	for i := range landing.Recent {
+		recent = append(recent, landingCard(&landing.Recent[i]))
 	}
 	return active, recent, nil
+}
+
+func landingCard(c *models.Campaign) voteCard {
+	card := voteCard{ID: c.ID, Title: c.Title, EntryCount: len(c.Entries)}
+	if c.Description != nil {
+		card.Summary = truncate(*c.Description, 140)
+	}
+	return card
 }
 
 func truncate(s string, n int) string {
@@ -75,15 +55,15 @@ func (s *Server) withVoteNav(db *gorm.DB, v *Viewer, items []NavItem, path strin
 	if v == nil {
 		return items
 	}
-	var ids []int
-	q := db.Model(&models.Campaign{}).Where("status = ?", voting.StatusLive)
-	if !v.IsOfficer() {
-		q = q.Where("min_rank_to_view IS NULL OR min_rank_to_view <= ?", v.RankLevel)
-	}
-	if err := q.Order("start_at, id").Limit(1).Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+	id, err := voting.FirstVisibleLive(db, v.RankLevel, v.IsOfficer())
+	if err != nil {
+		s.Log.Warn("vote link in the header", "err", err)
 		return items
 	}
-	href := fmt.Sprintf("/vote/%d", ids[0])
+	if id == 0 {
+		return items
+	}
+	href := fmt.Sprintf("/vote/%d", id)
 	out := make([]NavItem, 0, len(items)+1)
 	for i, it := range items {
 		out = append(out, it)

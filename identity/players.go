@@ -417,3 +417,27 @@ func validRankSource(s string) bool {
 	}
 	return false
 }
+
+// PlayerNames lists every player's id and display name by name, for the
+// pickers of officers' forms.
+func PlayerNames(db *gorm.DB) ([]models.Player, error) {
+	var ps []models.Player
+	if err := db.Select("id", "display_name").Order("display_name").Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("list player names: %w", err)
+	}
+	return ps, nil
+}
+
+// PlayerTimezone is the player's own time zone (players.timezone, possibly
+// empty), or a NotFoundError.
+func PlayerTimezone(db *gorm.DB, playerID int) (string, error) {
+	var p models.Player
+	err := db.Select("id", "timezone").Take(&p, playerID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", notFound("Player %d not found", playerID)
+	}
+	if err != nil {
+		return "", fmt.Errorf("time zone of player %d: %w", playerID, err)
+	}
+	return p.Timezone, nil
+}

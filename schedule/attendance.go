@@ -222,3 +222,22 @@ func declaredOn(p *RosterPlayer, day models.Date, guild *time.Location) bool {
 func loadAllPlayers(db *gorm.DB) ([]*RosterPlayer, int, int, error) {
 	return loadRoster(db, true)
 }
+
+// AttendedCounts is how many players attended each event, by event id
+// (events nobody attended are absent).
+func AttendedCounts(db *gorm.DB) (map[int]int, error) {
+	var rows []struct {
+		EventID int
+		N       int
+	}
+	err := db.Model(&models.RaidAttendance{}).Select("event_id, COUNT(*) AS n").
+		Where("attended = ?", true).Group("event_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count attendance: %w", err)
+	}
+	counts := make(map[int]int, len(rows))
+	for _, r := range rows {
+		counts[r.EventID] = r.N
+	}
+	return counts, nil
+}

@@ -235,3 +235,42 @@ func WindowsOnDay(db *gorm.DB, day int) ([]DayWindow, error) {
 	}
 	return out, nil
 }
+
+// PlayerAvailability is one player with their stored week.
+type PlayerAvailability struct {
+	Player  models.Player
+	Windows []models.AvailabilityWindow
+}
+
+// VisibleAvailability is the guild's availability as a viewer may see it
+// (spec §11.10 fix): officers see every active player, a member only
+// themself. Players come by display name.
+func VisibleAvailability(db *gorm.DB, viewerID int, officer bool) ([]PlayerAvailability, error) {
+	q := db.Where("is_active = ?", true).Order("display_name").Order("id")
+	if !officer {
+		q = q.Where("id = ?", viewerID)
+	}
+	var players []models.Player
+	if err := q.Find(&players).Error; err != nil {
+		return nil, fmt.Errorf("list players for availability: %w", err)
+	}
+	ids := make([]int, len(players))
+	for i, p := range players {
+		ids[i] = p.ID
+	}
+	var rows []models.AvailabilityWindow
+	if len(ids) > 0 {
+		if err := db.Where("player_id IN ?", ids).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("load availability: %w", err)
+		}
+	}
+	byPlayer := map[int][]models.AvailabilityWindow{}
+	for _, r := range rows {
+		byPlayer[r.PlayerID] = append(byPlayer[r.PlayerID], r)
+	}
+	out := make([]PlayerAvailability, len(players))
+	for i, p := range players {
+		out[i] = PlayerAvailability{Player: p, Windows: byPlayer[p.ID]}
+	}
+	return out, nil
+}

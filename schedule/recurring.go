@@ -259,3 +259,13 @@ func DeleteRaidNight(db *gorm.DB, id int) error {
 		return nil
 	})
 }
+
+// RaidNightsOnDay lists the recurring events stored for weekday day
+// (active or not), oldest first.
+func RaidNightsOnDay(db *gorm.DB, day int) ([]models.RecurringEvent, error) {
+	var events []models.RecurringEvent
+	if err := db.Where("day_of_week = ?", day).Order("id").Find(&events).Error; err != nil {
+		return nil, fmt.Errorf("raid nights on day %d: %w", day, err)
+	}
+	return events, nil
+}
