@@ -179,6 +179,11 @@ func Login(db *gorm.DB, username, password string) (*Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load player of account %d: %w", user.ID, err)
 	}
+	// An officer deactivates the player, not the login: either switch
+	// closes the account.
+	if !player.IsActive {
+		return nil, ErrAccountInactive
+	}
 	return &Account{User: user, Player: player}, nil
 }
 
@@ -195,6 +200,9 @@ func ChangePassword(db *gorm.DB, userID int, current, newPassword string, now ti
 			return nil, ErrAccountNotFound
 		}
 		return nil, fmt.Errorf("load account %d: %w", userID, err)
+	}
+	if !user.IsActive {
+		return nil, ErrAccountInactive
 	}
 	if !VerifyPassword(current, user.PasswordHash) {
 		return nil, ErrCurrentPasswordWrong
@@ -218,10 +226,13 @@ func ChangePassword(db *gorm.DB, userID int, current, newPassword string, now ti
 		if res.RowsAffected != 1 {
 			return ErrCurrentPasswordWrong
 		}
+		if err := requireActivePlayerOf(tx, userID); err != nil {
+			return err
+		}
 		return tx.Take(&user, userID).Error
 	})
 	if err != nil {
-		if errors.Is(err, ErrCurrentPasswordWrong) {
+		if errors.Is(err, ErrCurrentPasswordWrong) || errors.Is(err, ErrAccountInactive) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("change password of account %d: %w", userID, err)
@@ -265,6 +276,21 @@ func Reactivate(db *gorm.DB, userID int) error {
 	}
 	if res.RowsAffected == 0 {
 		return ErrAccountNotFound
+	}
+	return nil
+}
+
+// requireActivePlayerOf refuses when the account's player has been
+// deactivated, inside the caller's transaction so a deactivation that
+// commits first wins.
+func requireActivePlayerOf(tx *gorm.DB, userID int) error {
+	var n int64
+	err := tx.Model(&models.Player{}).Where("website_user_id = ? AND is_active = ?", userID, false).Count(&n).Error
+	if err != nil {
+		return fmt.Errorf("check player of account %d: %w", userID, err)
+	}
+	if n > 0 {
+		return ErrAccountInactive
 	}
 	return nil
 }

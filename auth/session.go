@@ -30,7 +30,9 @@ var (
 )
 
 // LoadSession checks that the token's account still exists, is active, has
-// not had its sessions revoked since the token was issued, and has a player.
+// not had its sessions revoked since the token was issued, and has a player
+// who is active too. It runs on every request, so a deactivation takes
+// effect on the next one whatever the token says.
 func LoadSession(db *gorm.DB, c *Claims) (*Session, error) {
 	var user models.User
 	err := db.Select("id", "is_active", "token_version").Take(&user, c.UserID).Error
@@ -53,6 +55,9 @@ func LoadSession(db *gorm.DB, c *Claims) (*Session, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load player of user %d: %w", user.ID, err)
+	}
+	if !player.IsActive {
+		return nil, ErrAccountInactive
 	}
 	s := &Session{
 		UserID:       user.ID,

@@ -29,6 +29,8 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 			errs["current_password"] = "Current password is incorrect"
 		case errors.Is(err, auth.ErrAccountNotFound):
 			errs["current_password"] = "Account not found"
+		case errors.Is(err, auth.ErrAccountInactive):
+			return fiber.NewError(fiber.StatusForbidden, "Account is inactive. Contact an officer.")
 		case err != nil:
 			return err
 		default:

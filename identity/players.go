@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -214,17 +215,17 @@ func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
 			pl.Notes = trimmedOrNil(p.Notes.Value)
 			cols = append(cols, "notes")
 		}
-		deactivated := false
+		activeChanged := false
 		if p.IsActive.Set {
-			deactivated = pl.IsActive && !p.IsActive.Value
+			activeChanged = pl.IsActive != p.IsActive.Value
 			pl.IsActive = p.IsActive.Value
 			cols = append(cols, "is_active")
 		}
 		if err := tx.Model(&pl).Select(cols).Updates(&pl).Error; err != nil {
 			return fmt.Errorf("update player %d: %w", id, err)
 		}
-		if deactivated {
-			return revokeSessions(tx, pl.WebsiteUserID)
+		if activeChanged {
+			return setAccountActive(tx, pl.WebsiteUserID, pl.IsActive)
 		}
 		return nil
 	})
@@ -237,16 +238,20 @@ func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
 	return UpdatePlayer(db, id, PlayerPatch{IsActive: To(active)})
 }
 
-// revokeSessions bumps the account's token version: every session token
-// issued before stops working on its next request.
-func revokeSessions(tx *gorm.DB, userID *int) error {
+// setAccountActive keeps the player's website account in step with the
+// player: deactivating closes the login (users.is_active) and ends every
+// open session (their tokens carry the old version); reactivating opens
+// the login again, old sessions stay ended.
+func setAccountActive(tx *gorm.DB, userID *int, active bool) error {
 	if userID == nil {
 		return nil
 	}
-	err := tx.Model(&models.User{}).Where("id = ?", *userID).
-		Update("token_version", gorm.Expr("token_version + 1")).Error
-	if err != nil {
-		return fmt.Errorf("revoke sessions of user %d: %w", *userID, err)
+	set := map[string]any{"is_active": active}
+	if !active {
+		set["token_version"] = gorm.Expr("token_version + 1")
+	}
+	if err := tx.Model(&models.User{}).Where("id = ?", *userID).Updates(set).Error; err != nil {
+		return fmt.Errorf("set account %d active=%v: %w", *userID, active, err)
 	}
 	return nil
 }
@@ -440,4 +445,26 @@ func PlayerTimezone(db *gorm.DB, playerID int) (string, error) {
 		return "", fmt.Errorf("time zone of player %d: %w", playerID, err)
 	}
 	return p.Timezone, nil
+}
+
+// ErrPlayerInactive refuses an action taken for a deactivated player.
+var ErrPlayerInactive = fault.Forbidden("Player is inactive.")
+
+// RequireActive refuses when the player has been deactivated. Every action
+// a player takes for themselves checks it inside its own transaction, so a
+// deactivation stops them even between the request's session check and the
+// write, and for callers that are not the web (the bot).
+func RequireActive(tx *gorm.DB, playerID int) error {
+	var p models.Player
+	err := tx.Select("id", "is_active").Take(&p, playerID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return notFound("Player %d not found", playerID)
+	}
+	if err != nil {
+		return fmt.Errorf("load player %d: %w", playerID, err)
+	}
+	if !p.IsActive {
+		return ErrPlayerInactive
+	}
+	return nil
 }

@@ -86,11 +86,14 @@ func SaveProfilePreferences(db *gorm.DB, playerID int, in ProfilePreferences, no
 	}
 	return db.Transaction(func(tx *gorm.DB) error {
 		var p models.Player
-		if err := tx.Select("id", "timezone").Take(&p, playerID).Error; err != nil {
+		if err := tx.Select("id", "timezone", "is_active").Take(&p, playerID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrProfileNotFound
 			}
 			return err
+		}
+		if !p.IsActive {
+			return ErrPlayerInactive
 		}
 		if !isProfileTimezone(in.Timezone) && in.Timezone != p.Timezone {
 			errs["timezone"] = "Invalid timezone selected"
@@ -134,6 +137,12 @@ type ProfileCharacters struct {
 // spec without a character is refused because it could not be checked.
 func SaveProfileCharacters(db *gorm.DB, playerID int, in ProfileCharacters, now time.Time) error {
 	return db.Transaction(func(tx *gorm.DB) error {
+		if err := RequireActive(tx, playerID); err != nil {
+			if IsNotFound(err) {
+				return ErrProfileNotFound
+			}
+			return err
+		}
 		var links []models.PlayerCharacter
 		if err := tx.Preload("Character").Where("player_id = ?", playerID).Find(&links).Error; err != nil {
 			return fmt.Errorf("load characters of player %d: %w", playerID, err)

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -142,6 +143,9 @@ func ReplaceWeek(db *gorm.DB, playerID int, timezone string, days []DayInput, no
 	}
 	now = now.UTC()
 	return db.Transaction(func(tx *gorm.DB) error {
+		if err := requireActivePlayer(tx, playerID); err != nil {
+			return err
+		}
 		res := tx.Model(&models.Player{}).Where("id = ?", playerID).
 			Updates(map[string]any{"timezone": timezone, "updated_at": now})
 		if res.Error != nil {
@@ -174,6 +178,9 @@ func SetWindow(db *gorm.DB, playerID, day int, start models.TimeOfDay, hours flo
 	}
 	if !start.Valid() {
 		return models.AvailabilityWindow{}, errors.New("earliest_start must be HH:MM")
+	}
+	if err := requireActivePlayer(db, playerID); err != nil {
+		return models.AvailabilityWindow{}, err
 	}
 	row := models.AvailabilityWindow{PlayerID: playerID, DayOfWeek: day, EarliestStart: start, AvailableHours: hours, UpdatedAt: now.UTC()}
 	err := db.Clauses(clause.OnConflict{
@@ -273,4 +280,20 @@ func VisibleAvailability(db *gorm.DB, viewerID int, officer bool) ([]PlayerAvail
 		out[i] = PlayerAvailability{Player: p, Windows: byPlayer[p.ID]}
 	}
 	return out, nil
+}
+
+// errPlayerInactive refuses availability saved for a deactivated player.
+var errPlayerInactive = fault.Forbidden("Player is inactive.")
+
+// requireActivePlayer stops a deactivated player's writes, inside the
+// caller's transaction (the request's session check can be a moment old).
+func requireActivePlayer(tx *gorm.DB, playerID int) error {
+	var n int64
+	if err := tx.Model(&models.Player{}).Where("id = ? AND is_active = ?", playerID, false).Count(&n).Error; err != nil {
+		return fmt.Errorf("check player %d: %w", playerID, err)
+	}
+	if n > 0 {
+		return errPlayerInactive
+	}
+	return nil
 }

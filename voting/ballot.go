@@ -141,11 +141,17 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 				EndAt(&c).UTC().Format("Jan 02, 2006 15:04 UTC"))
 		}
 		var p models.Player
-		if err := tx.Select("id").Where("id = ?", playerID).Take(&p).Error; err != nil {
+		if err := tx.Select("id", "is_active").Where("id = ?", playerID).Take(&p).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return errorf(KindNotFound, "Player %d not found", playerID)
 			}
 			return err
+		}
+		// Checked here as well as per request: a deactivation that commits
+		// while the ballot is in flight, or a caller that is not the web
+		// (the bot), must not count.
+		if !p.IsActive {
+			return errorf(KindForbidden, "Player is inactive and cannot vote")
 		}
 		lvl, err := RankLevel(tx, playerID)
 		if err != nil {
