@@ -40,7 +40,6 @@ func TestAvailabilityByDayWeightedScore(t *testing.T) {
 		for _, name := range []string{"GL", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J"} {
 			ids[name] = seedPlayer(t, db, name, levels[name], ny, "").ID
 		}
-		require.NoError(t, db.Model(&models.Player{}).Where("id = ?", ids["J"]).Update("is_active", false).Error)
 		set := func(day int, names ...string) {
 			for _, n := range names {
 				_, err := SetWindow(db, ids[n], day, clock("20:00"), 3, testNow)
@@ -50,6 +49,9 @@ func TestAvailabilityByDayWeightedScore(t *testing.T) {
 		set(4, "GL", "A", "C", "E", "H")
 		set(1, "C", "D", "E", "F", "G", "H", "I")
 		set(6, "GL", "J")
+		// J saved availability while active and was deactivated later
+		// (saving is refused once inactive).
+		require.NoError(t, db.Model(&models.Player{}).Where("id = ?", ids["J"]).Update("is_active", false).Error)
 
 		_, err := CreateRaidNight(db, RaidNightInput{Label: ptr("Heroic"), DayOfWeek: ptr(4), DefaultStartTime: ptr("21:00")}, testNow)
 		require.NoError(t, err)
