@@ -32,6 +32,7 @@ var steps = []*gormigrate.Migration{
 	step0040ContentVersion,
 	step0050PattCalendarTokens,
 	step0060CommonJobRuns,
+	step0110PattRaidSignups,
 }
 
 // historyTable records which steps ran (gormigrate's bookkeeping). It sits

@@ -48,9 +48,12 @@ var seedSchema = []struct {
 	{"patt.mito_titles", &models.MitoTitle{}, []string{"id", "title", "created_at"}},
 	{"patt.player_availability", &models.AvailabilityWindow{}, []string{"id", "player_id", "day_of_week", "earliest_start", "available_hours", "updated_at"}},
 	{"patt.raid_seasons", &models.RaidSeason{}, []string{"id", "name", "start_date", "is_active", "created_at"}},
-	{"patt.raid_events", &models.RaidEvent{}, []string{"id", "season_id", "title", "event_date", "start_time_utc", "end_time_utc", "raid_helper_event_id", "discord_channel_id", "log_url", "notes", "created_by_player_id", "created_at", "recurring_event_id", "auto_booked", "raid_helper_payload"}},
+	{"patt.raid_events", &models.RaidEvent{}, []string{"id", "season_id", "title", "event_date", "start_time_utc", "end_time_utc", "raid_helper_event_id", "discord_channel_id", "log_url", "notes", "created_by_player_id", "created_at", "recurring_event_id", "auto_booked", "raid_helper_payload", "origin", "status", "rh_state", "rh_state_at", "signups_imported_at"}},
 	{"patt.raid_attendance", &models.RaidAttendance{}, []string{"id", "event_id", "player_id", "signed_up", "attended", "character_id", "noted_absence", "source", "created_at"}},
 	{"common.job_runs", &models.JobRun{}, []string{"id", "job", "trigger", "status", "instance", "summary", "error", "started_at", "finished_at", "duration_ms"}},
+	{"patt.raid_signups", &models.RaidSignup{}, []string{"id", "event_id", "player_id", "status", "character_id", "role", "note", "source", "rh_signup_id", "changed_at", "pushed_at", "created_at"}},
+	{"patt.raid_bookings", &models.RaidBooking{}, []string{"id", "event_id", "action", "trigger", "status", "rh_event_id", "error", "officer_player_id", "started_at", "finished_at"}},
+	{"patt.raid_helper_unknown_signups", &models.RaidHelperUnknownSignup{}, []string{"id", "event_id", "discord_id", "name", "status", "seen_at"}},
 	{"patt.recurring_events", &models.RecurringEvent{}, []string{"id", "label", "event_type", "day_of_week", "default_start_time", "default_duration_minutes", "discord_channel_id", "raid_helper_template_id", "is_active", "display_on_public", "created_at", "updated_at"}},
 }
 

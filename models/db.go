@@ -197,6 +197,7 @@ func All() []any {
 		&MitoQuote{}, &MitoTitle{},
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
 		&JobRun{},
+		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 	}
 }
 

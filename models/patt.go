@@ -183,6 +183,14 @@ type RaidEvent struct {
 	AutoBooked        bool
 	RaidHelperPayload datatypes.JSON
 	CreatedAt         time.Time
+	// Origin is "manual" (an officer's) or "generated" (from a raid
+	// night); Status "scheduled" or "cancelled". RHState is the Raid-Helper
+	// booking: none, pending (being booked now), booked, failed, cancelled.
+	Origin            string     `gorm:"default:manual"`
+	Status            string     `gorm:"default:scheduled"`
+	RHState           string     `gorm:"column:rh_state;default:none"`
+	RHStateAt         *time.Time `gorm:"column:rh_state_at"`
+	SignupsImportedAt *time.Time
 }
 
 func (RaidEvent) TableName(namer schema.Namer) string {
