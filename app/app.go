@@ -22,6 +22,7 @@ import (
 	"patt/migrations"
 	"patt/models"
 	"patt/notify"
+	"patt/schedule"
 	"patt/voting"
 )
 
@@ -136,8 +137,26 @@ func (a *App) addCoreJobs() error {
 				return voting.DeliverAgentMessages(ctx, a.DB, a.Notifier, a.Clock(), a.announcementChannel(ctx))
 			},
 		},
+		jobs.Job{
+			Name:        "raid-events-generate",
+			Description: "Creates the raid events of the next three weeks from the active raid nights and applies members' auto-signup.",
+			Schedule:    atStart{jobs.DailyAt(a.Config.GuildTimezone, 4, 0)},
+			Timeout:     2 * time.Minute,
+			Run: func(ctx context.Context) error {
+				res, err := schedule.GenerateRaidEvents(a.DB.WithContext(ctx), a.Config.GuildTimezone, a.Clock())
+				jobs.Report(ctx, "%d raid events created, %d auto-signups", res.Created, res.AutoSignups)
+				return err
+			},
+		},
 	)
 }
+
+// atStart runs a wall-clock job once when the runner starts as well, so
+// raids missed while the app was down are made up at once, not the next
+// morning.
+type atStart struct{ jobs.Schedule }
+
+func (atStart) AtStart() bool { return true }
 
 // announcementChannel is the guild's default announcement channel from
 // common.discord_config, or "".

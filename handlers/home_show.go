@@ -88,6 +88,7 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	body = s.withNextRaids(c, body)
 	return s.renderBody(c, fiber.StatusOK, layoutPublic, &Page{}, body)
 }
 

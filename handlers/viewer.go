@@ -42,6 +42,7 @@ func publicNav(v *Viewer, path string) []NavItem {
 		if v.IsOfficer() {
 			items = append(items, NavItem{Label: "Admin", Href: "/admin/campaigns", Muted: true})
 		}
+		items = append(items, NavItem{Label: "Raids", Href: "/raids"})
 		items = append(items, NavItem{Label: "Availability", Href: "/availability"})
 		items = append(items, NavItem{Label: "Settings", Href: "/profile"})
 	}
