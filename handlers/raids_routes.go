@@ -11,17 +11,6 @@ import (
 	"patt/schedule"
 )
 
-// registerRaidRoutes wires the members' raid pages (issue 16): the coming
-// raids, one raid with the member's answer and the roster, and the JSON
-// API for the same answer.
-func (s *Server) registerRaidRoutes(app *fiber.App) {
-	app.Get("/raids", s.requireLogin, s.raidsIndex)
-	app.Get("/raids/:id", s.requireLogin, s.raidsShow)
-	app.Post("/raids/:id/signup", s.requireLogin, s.raidsSignup)
-	app.Get("/api/v1/raids", s.requireLogin, s.raidsAPIList)
-	app.Put("/api/v1/raids/:id/signup", s.requireLogin, s.raidsAPISignup)
-}
-
 // faultStatus maps a domain error to its HTTP status (decision 1) and the
 // text a user may read; ok is false for an internal error.
 func faultStatus(err error) (int, string, bool) {

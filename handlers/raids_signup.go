@@ -144,7 +144,3 @@ func (s *Server) raidsAPIList(c fiber.Ctx) error {
 	}
 	return apiOK(c, out)
 }
-
-func init() {
-	flashMessages["signup-saved"] = "Your answer is saved"
-}

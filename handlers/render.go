@@ -178,6 +178,7 @@ var flashMessages = map[string]string{
 	"calendar-regenerated": "New calendar address made; the old one no longer works",
 	"event-day-saved":      "Raid night saved",
 	"raid-event-saved":     "Raid event saved",
+	"signup-saved":         "Your answer is saved",
 }
 
 func templateFuncs(a *assetIndex) map[string]any {

@@ -89,6 +89,12 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/availability/calendar-token", login, s.availabilityCalendarRegenerate)
 	app.Get("/calendar/:file", s.calendarFeed) // private iCal feed; the token in the name is the key
 
+	// ---- Raids, members (issue 16): the coming raids, one raid with the
+	// member's answer and its roster (officers also see who has not answered).
+	app.Get("/raids", login, s.raidsIndex)
+	app.Get("/raids/:id", login, s.raidsShow)
+	app.Post("/raids/:id/signup", login, s.raidsSignup) // htmx: the form (+ roster) or, compact=1, the row
+
 	// ---- Officers' pages (/admin, officer-only through the group)
 	admin := app.Group("/admin", officer)
 	admin.Get("/", s.adminHome) // the admin area opens on Campaigns (spec voting §8.5)
@@ -197,6 +203,10 @@ func (s *Server) routes(app *fiber.App) {
 	// The player's own availability (spec scheduling §7).
 	app.Get("/api/v1/me/availability", login, s.scheduleAPIMyAvailability)
 	app.Put("/api/v1/me/availability", login, s.scheduleAPIReplaceMyAvailability)
+
+	// Raids and the player's answers (issue 16).
+	app.Get("/api/v1/raids", login, s.raidsAPIList)
+	app.Put("/api/v1/raids/:id/signup", login, s.raidsAPISignup)
 
 	// Officers' API (/api/v1/admin, officer-only through the group).
 	adminAPI := app.Group("/api/v1/admin", officer)
