@@ -97,14 +97,14 @@ func TestDemoRefusesAPopulatedDatabase(t *testing.T) {
 	})
 }
 
-func TestRegisteredStepsRunAfterTheGuild(t *testing.T) {
+func TestExtraStepsRunAfterTheGuild(t *testing.T) {
 	var sawPlayers int
-	demo.Register(demo.Step{Name: "test hook", Order: 1000, Run: func(tx *gorm.DB, g *demo.Guild, _ *rand.Rand) error {
+	hook := demo.Step{Name: "test hook", Run: func(tx *gorm.DB, g *demo.Guild, _ *rand.Rand) error {
 		sawPlayers = len(g.Players)
 		return nil
-	}})
+	}}
 	db, _ := dbtest.Migrated(t, models.SQLite)
-	res, err := demo.Seed(db, demo.Options{Now: fixedNow})
+	res, err := demo.Seed(db, demo.Options{Now: fixedNow, Extra: []demo.Step{hook}})
 	require.NoError(t, err)
 	require.Equal(t, res.Players, sawPlayers)
 	require.Equal(t, "test hook", res.Steps[len(res.Steps)-1])

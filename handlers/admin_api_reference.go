@@ -7,6 +7,7 @@ import (
 
 	"patt/identity"
 	"patt/models"
+	"patt/schedule"
 )
 
 // GET /api/v1/admin/roles — by id. name is the stable key, display_name
@@ -103,7 +104,7 @@ func seasonJSON(se models.RaidSeason) fiber.Map {
 
 // GET /api/v1/admin/seasons — newest start first.
 func (s *Server) adminAPISeasonsList(c fiber.Ctx) error {
-	seasons, err := identity.Seasons(s.db(c))
+	seasons, err := schedule.ListSeasons(s.db(c))
 	if err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 		return nil, err
 	}
 	for _, m := range msgs {
-		mv := agentMessageView{Event: strings.ReplaceAll(m.EventType, "_", " "), Title: m.EmbedTitle,
+		mv := agentMessageView{Event: strings.ReplaceAll(m.EventType, "_", " "), Title: m.Title(),
 			Text: m.Message, Status: m.Status, Pending: m.Status == voting.MessagePending}
 		switch {
 		case m.PostedAt != nil:

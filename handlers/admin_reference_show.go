@@ -9,6 +9,7 @@ import (
 
 	"patt/identity"
 	"patt/models"
+	"patt/schedule"
 )
 
 // The Reference Tables page (spec identity §6.4): guild ranks, combat role
@@ -124,7 +125,7 @@ func (s *Server) referencePage(c fiber.Ctx, editing string, override *refRow) (*
 	for _, r := range roles {
 		page.Roles = append(page.Roles, place(refRow{Kind: "roles", ID: r.ID, Role: r, Form: roleForm(r)}))
 	}
-	seasons, err := identity.Seasons(s.db(c))
+	seasons, err := schedule.ListSeasons(s.db(c))
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func TestVoteSubmissionLoad(t *testing.T) {
 		assert.Equal(t, members, codes[200], "one success per member")
 		assert.Equal(t, dupes, codes[409], "every racing duplicate is a 409")
 		var nBallots, nVotes int64
-		require.NoError(t, db.Model(&voting.Ballot{}).Where("campaign_id = ?", camp.ID).Count(&nBallots).Error)
+		require.NoError(t, db.Model(&models.Ballot{}).Where("campaign_id = ?", camp.ID).Count(&nBallots).Error)
 		require.NoError(t, db.Model(&models.Vote{}).Where("campaign_id = ?", camp.ID).Count(&nVotes).Error)
 		assert.Equal(t, int64(members), nBallots)
 		assert.Equal(t, int64(members*3), nVotes)

@@ -12,14 +12,9 @@ import (
 
 const maxSeasonName = 100
 
-// Seasons lists the raid seasons, newest start first.
-func Seasons(db *gorm.DB) ([]models.RaidSeason, error) {
-	var seasons []models.RaidSeason
-	if err := db.Order("start_date DESC").Order("id DESC").Find(&seasons).Error; err != nil {
-		return nil, fmt.Errorf("list seasons: %w", err)
-	}
-	return seasons, nil
-}
+// Listing seasons and finding the one a date falls in are scheduling's
+// (schedule.ListSeasons, schedule.SeasonOn); identity keeps the officers'
+// edits of the Reference Tables.
 
 // SeasonByID returns the season or a NotFoundError.
 func SeasonByID(db *gorm.DB, id int) (models.RaidSeason, error) {
@@ -83,22 +78,6 @@ func UpdateSeason(db *gorm.DB, id int, p SeasonPatch) (models.RaidSeason, error)
 		return nil
 	})
 	return s, err
-}
-
-// CurrentSeason is the active season with the latest start on or before
-// today (the date in the guild's zone); ties go to the newest row. Nil when
-// no active season has started.
-func CurrentSeason(db *gorm.DB, today models.Date) (*models.RaidSeason, error) {
-	var s models.RaidSeason
-	err := db.Where("is_active = ? AND start_date <= ?", true, today).
-		Order("start_date DESC").Order("id DESC").Take(&s).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find current season: %w", err)
-	}
-	return &s, nil
 }
 
 func validateSeasonName(name string) error {

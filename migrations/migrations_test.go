@@ -19,7 +19,8 @@ import (
 // users.token_version, the discord_config feature flags and Raid-Helper
 // columns, wow_characters.realm_name, recurring_events, and raid_events'
 // recurring_event_id, auto_booked and raid_helper_payload; and the platform's own
-// tables (common.job_runs).
+// tables (common.job_runs, patt.ballots, patt.campaign_tallies,
+// patt.contest_agent_state, patt.calendar_tokens).
 var seedSchema = []struct {
 	table   string
 	model   any
@@ -43,7 +44,11 @@ var seedSchema = []struct {
 	{"patt.campaign_entries", &models.CampaignEntry{}, []string{"id", "campaign_id", "name", "description", "image_url", "sort_order", "player_id", "created_at"}},
 	{"patt.votes", &models.Vote{}, []string{"id", "campaign_id", "player_id", "entry_id", "rank", "voted_at"}},
 	{"patt.campaign_results", &models.CampaignResult{}, []string{"id", "campaign_id", "entry_id", "first_place_count", "second_place_count", "third_place_count", "weighted_score", "final_rank", "calculated_at"}},
-	{"patt.contest_agent_log", &models.ContestAgentLog{}, []string{"id", "campaign_id", "event_type", "message", "discord_message_id", "posted_at"}},
+	{"patt.contest_agent_log", &models.ContestAgentLog{}, []string{"id", "campaign_id", "event_type", "message", "discord_message_id", "posted_at", "status", "queued_at", "embed_title", "channel_id", "leader_entry_id", "announces_results"}},
+	{"patt.ballots", &models.Ballot{}, []string{"id", "campaign_id", "player_id", "submitted_at"}},
+	{"patt.campaign_tallies", &models.CampaignTally{}, []string{"campaign_id", "total_eligible", "total_voted", "total_ballots", "rounds", "closed_at"}},
+	{"patt.contest_agent_state", &models.ContestAgentState{}, []string{"campaign_id", "leader_entry_id", "challenger_entry_id", "challenger_passes", "last_voted", "last_eligible", "last_tick"}},
+	{"patt.calendar_tokens", &models.CalendarToken{}, []string{"player_id", "token", "created_at"}},
 	{"patt.mito_quotes", &models.MitoQuote{}, []string{"id", "quote", "created_at"}},
 	{"patt.mito_titles", &models.MitoTitle{}, []string{"id", "title", "created_at"}},
 	{"patt.player_availability", &models.AvailabilityWindow{}, []string{"id", "player_id", "day_of_week", "earliest_start", "available_hours", "updated_at"}},

@@ -194,8 +194,10 @@ func All() []any {
 		&OnboardingSession{}, &AuditIssue{}, &SyncLog{},
 		&InviteCode{}, &DiscordConfig{},
 		&Campaign{}, &CampaignEntry{}, &Vote{}, &CampaignResult{}, &ContestAgentLog{},
+		&Ballot{}, &CampaignTally{}, &ContestAgentState{},
 		&MitoQuote{}, &MitoTitle{},
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
+		&CalendarToken{},
 		&JobRun{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 	}

@@ -89,8 +89,8 @@ func (CampaignResult) TableName(namer schema.Namer) string {
 // ContestAgentLog is one message of the contest agent. Since migration 0030
 // the agent queues rows as Status "pending" (PostedAt nil) and a Discord
 // sender marks them "sent"; rows from before were posted ("sent").
-// DiscordMessageID is nil until delivered. voting.AgentMessage is the
-// voting area's view of the same table.
+// DiscordMessageID is nil until delivered. The voting package queues and
+// delivers these rows; this is the table's only struct.
 type ContestAgentLog struct {
 	ID               int `gorm:"primaryKey"`
 	CampaignID       *int
@@ -108,6 +108,73 @@ type ContestAgentLog struct {
 
 func (ContestAgentLog) TableName(namer schema.Namer) string {
 	return tableName(namer, "patt", "contest_agent_log")
+}
+
+// Title is the message's embed title, "" when it has none (rows from
+// before migration 0030).
+func (m ContestAgentLog) Title() string {
+	if m.EmbedTitle == nil {
+		return ""
+	}
+	return *m.EmbedTitle
+}
+
+// Ballot is the proof that a player voted in a campaign: one per
+// (campaign, player), enforced by a UNIQUE key, written with the vote rows
+// (migration 0030).
+type Ballot struct {
+	ID          int `gorm:"primaryKey"`
+	CampaignID  int
+	PlayerID    int
+	SubmittedAt time.Time
+}
+
+func (Ballot) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "ballots")
+}
+
+// CampaignTally is what a campaign's close stored besides the result rows:
+// the turnout snapshot (so closed pages don't drift with the roster) and
+// the instant-runoff rounds as JSON.
+type CampaignTally struct {
+	CampaignID    int `gorm:"primaryKey;autoIncrement:false"`
+	TotalEligible int
+	TotalVoted    int
+	TotalBallots  int
+	Rounds        *string
+	ClosedAt      time.Time
+}
+
+func (CampaignTally) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "campaign_tallies")
+}
+
+// ContestAgentState is the contest agent's memory of one campaign: the
+// current leader and a challenger counter for lead-change hysteresis.
+type ContestAgentState struct {
+	CampaignID        int `gorm:"primaryKey;autoIncrement:false"`
+	LeaderEntryID     *int
+	ChallengerEntryID *int
+	ChallengerPasses  int
+	LastVoted         int
+	LastEligible      int
+	LastTick          *time.Time
+}
+
+func (ContestAgentState) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "contest_agent_state")
+}
+
+// CalendarToken is a player's secret for their iCal feed URL
+// (/calendar/<token>.ics, migration 0050).
+type CalendarToken struct {
+	PlayerID  int `gorm:"primaryKey;autoIncrement:false"`
+	Token     string
+	CreatedAt time.Time
+}
+
+func (CalendarToken) TableName(namer schema.Namer) string {
+	return tableName(namer, "patt", "calendar_tokens")
 }
 
 // MitoQuote is a quote for Mito's corner.

@@ -11,24 +11,9 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 
 	"patt/models"
 )
-
-// CalendarToken is a player's secret for their iCal feed URL.
-type CalendarToken struct {
-	PlayerID  int `gorm:"primaryKey;autoIncrement:false"`
-	Token     string
-	CreatedAt time.Time
-}
-
-func (CalendarToken) TableName(namer schema.Namer) string {
-	if n, ok := namer.(models.Namer); ok {
-		return n.QualifiedName("patt", "calendar_tokens")
-	}
-	return "patt.calendar_tokens"
-}
 
 func newCalendarToken() (string, error) {
 	b := make([]byte, 24)
@@ -40,7 +25,7 @@ func newCalendarToken() (string, error) {
 
 // CalendarTokenFor returns the player's feed token, creating it on first use.
 func CalendarTokenFor(db *gorm.DB, playerID int, now time.Time) (string, error) {
-	var t CalendarToken
+	var t models.CalendarToken
 	err := db.Where("player_id = ?", playerID).Take(&t).Error
 	if err == nil {
 		return t.Token, nil
@@ -58,7 +43,7 @@ func RegenerateCalendarToken(db *gorm.DB, playerID int, now time.Time) (string, 
 	if err != nil {
 		return "", err
 	}
-	row := CalendarToken{PlayerID: playerID, Token: tok, CreatedAt: now.UTC()}
+	row := models.CalendarToken{PlayerID: playerID, Token: tok, CreatedAt: now.UTC()}
 	err = db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "player_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"token", "created_at"}),
@@ -76,7 +61,7 @@ func PlayerByCalendarToken(db *gorm.DB, token string) (models.Player, error) {
 	if token == "" || len(token) > 64 {
 		return p, ruleErr(ErrNotFound, "Calendar not found")
 	}
-	var t CalendarToken
+	var t models.CalendarToken
 	if err := db.Where("token = ?", token).Take(&t).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return p, ruleErr(ErrNotFound, "Calendar not found")

@@ -53,6 +53,25 @@ func TestSeasonOn(t *testing.T) {
 	require.Equal(t, date("2025-06-15"), Today(utc("2025-06-16 01:00"), mustZone(t, "America/New_York")))
 }
 
+// The season list (Reference Tables, raid events) is newest start first,
+// the newer row first on the same start.
+func TestListSeasonsNewestFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		for _, x := range []struct{ name, start string }{
+			{"Old", "2025-01-01"}, {"Newest", "2025-06-01"}, {"Middle", "2025-03-01"}, {"Newest too", "2025-06-01"},
+		} {
+			require.NoError(t, db.Create(&models.RaidSeason{Name: x.name, StartDate: date(x.start), IsActive: true}).Error)
+		}
+		list, err := ListSeasons(db)
+		require.NoError(t, err)
+		var names []string
+		for _, s := range list {
+			names = append(names, s.Name)
+		}
+		require.Equal(t, []string{"Newest too", "Newest", "Middle", "Old"}, names)
+	})
+}
+
 // One active recurring event per weekday: the service says 409 and the
 // database's partial unique index refuses a direct second insert.
 func TestOneActiveRaidNightPerWeekday(t *testing.T) {

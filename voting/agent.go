@@ -135,7 +135,7 @@ const hysteresisPasses = 2
 
 // trackLeader updates the agent's leader memory from the current standings
 // and reports a confirmed lead change and the leader it replaced.
-func trackLeader(st *agentState, ss []Standing) (changed bool, old int) {
+func trackLeader(st *models.ContestAgentState, ss []Standing) (changed bool, old int) {
 	top := 0
 	if len(ss) > 0 && ss[0].Score > 0 && (len(ss) == 1 || ss[1].Score < ss[0].Score) {
 		top = ss[0].EntryID
@@ -202,7 +202,7 @@ func (a *Agent) defaults() {
 func (a *Agent) RunPass(db *gorm.DB, now time.Time) error {
 	a.defaults()
 	// Closed campaigns whose results were announced are done for good.
-	done := db.Model(&AgentMessage{}).Select("campaign_id").
+	done := db.Model(&models.ContestAgentLog{}).Select("campaign_id").
 		Where("event_type = ? OR announces_results = ?", EventClosed, true)
 	var ids []int
 	if err := db.Model(&models.Campaign{}).Where("agent_enabled = ?", true).
@@ -223,9 +223,9 @@ func (a *Agent) RunPass(db *gorm.DB, now time.Time) error {
 // RunFor decides and queues the one message due for a campaign now, if
 // any, and returns it. It is also called right after an activation so the
 // launch post is queued at once (§12.2).
-func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error) {
+func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*models.ContestAgentLog, error) {
 	a.defaults()
-	var queued *AgentMessage
+	var queued *models.ContestAgentLog
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var c models.Campaign
 		if err := lockCampaign(tx, id, &c, true); err != nil {
@@ -234,7 +234,7 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 		if !c.AgentEnabled || (c.Status != StatusLive && c.Status != StatusClosed) {
 			return nil
 		}
-		var logged []AgentMessage
+		var logged []models.ContestAgentLog
 		if err := tx.Where("campaign_id = ?", id).Find(&logged).Error; err != nil {
 			return err
 		}
@@ -249,7 +249,7 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 			if in.ResultsAnnounced {
 				return nil
 			}
-			var snap campaignTally
+			var snap models.CampaignTally
 			if err := tx.Where("campaign_id = ?", id).Limit(1).Find(&snap).Error; err != nil {
 				return err
 			}
@@ -267,7 +267,7 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 		if err != nil {
 			return err
 		}
-		var st agentState
+		var st models.ContestAgentState
 		if err := tx.Where("campaign_id = ?", id).Limit(1).Find(&st).Error; err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 			data.fillLeadChange(tx, tally.Standings, oldLeader)
 		}
 		title, text := RenderMessage(ev, data, a.Pick)
-		msg := &AgentMessage{CampaignID: id, EventType: ev, Message: text, EmbedTitle: title,
+		msg := &models.ContestAgentLog{CampaignID: &id, EventType: ev, Message: text, EmbedTitle: &title,
 			ChannelID: c.DiscordChannelID, Status: MessagePending, QueuedAt: &now,
 			AnnouncesResults: c.Status == StatusClosed}
 		if ev == EventLeadChange && st.LeaderEntryID != nil {
@@ -307,8 +307,8 @@ func (a *Agent) RunFor(db *gorm.DB, now time.Time, id int) (*AgentMessage, error
 }
 
 // AgentMessages lists a campaign's agent messages, newest first.
-func AgentMessages(db *gorm.DB, campaignID int) ([]AgentMessage, error) {
-	var ms []AgentMessage
+func AgentMessages(db *gorm.DB, campaignID int) ([]models.ContestAgentLog, error) {
+	var ms []models.ContestAgentLog
 	err := db.Where("campaign_id = ?", campaignID).Order("id DESC").Find(&ms).Error
 	return ms, err
 }

@@ -28,7 +28,7 @@ func DeliverAgentMessages(ctx context.Context, db *gorm.DB, n notify.Notifier, n
 		return nil
 	}
 	db = db.WithContext(ctx)
-	var pending []AgentMessage
+	var pending []models.ContestAgentLog
 	if err := db.Where("status = ?", MessagePending).Order("id").Limit(50).Find(&pending).Error; err != nil {
 		return fmt.Errorf("list pending agent messages: %w", err)
 	}
@@ -42,7 +42,7 @@ func DeliverAgentMessages(ctx context.Context, db *gorm.DB, n notify.Notifier, n
 		if channel == "" {
 			continue
 		}
-		id, err := n.Post(ctx, channel, notify.Message{Title: m.EmbedTitle, Description: m.Message, Color: agentColor})
+		id, err := n.Post(ctx, channel, notify.Message{Title: m.Title(), Description: m.Message, Color: agentColor})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("post agent message %d: %w", m.ID, err))
 			continue

@@ -123,7 +123,7 @@ func TestChattinessSets(t *testing.T) {
 }
 
 func TestTrackLeaderHysteresis(t *testing.T) {
-	st := &agentState{}
+	st := &models.ContestAgentState{}
 	ss := func(a, b int) []Standing {
 		return []Standing{{EntryID: 1, Score: a}, {EntryID: 2, Score: b}}
 	}
@@ -199,14 +199,14 @@ func TestRenderMessage(t *testing.T) {
 
 func agentFor() *Agent { return &Agent{BaseURL: "https://patt.test", Pick: pickFirst} }
 
-func agentLog(t *testing.T, db *gorm.DB, id int) []AgentMessage {
+func agentLog(t *testing.T, db *gorm.DB, id int) []models.ContestAgentLog {
 	t.Helper()
-	var ms []AgentMessage
+	var ms []models.ContestAgentLog
 	require.NoError(t, db.Where("campaign_id = ?", id).Order("id").Find(&ms).Error)
 	return ms
 }
 
-func events(ms []AgentMessage) []string {
+func events(ms []models.ContestAgentLog) []string {
 	var out []string
 	for _, m := range ms {
 		out = append(out, m.EventType)
@@ -248,7 +248,7 @@ func TestAgentIntegration(t *testing.T) {
 		require.NoError(t, a.RunPass(db, t0))
 		require.NoError(t, a.RunPass(db, t0))
 		ms = agentLog(t, db, c.ID)
-		var lead *AgentMessage
+		var lead *models.ContestAgentLog
 		for i := range ms {
 			if ms[i].EventType == EventLeadChange {
 				lead = &ms[i]
@@ -293,7 +293,7 @@ func TestAgentIntegration(t *testing.T) {
 		old := liveCampaign(t, db, func(s *Settings) { s.AgentChattiness = ChatQuiet }, "A", "B", "C")
 		_, err = Close(db, t0, old.ID)
 		require.NoError(t, err)
-		db.Where("campaign_id = ?", old.ID).Delete(&AgentMessage{})
+		db.Where("campaign_id = ?", old.ID).Delete(&models.ContestAgentLog{})
 		require.NoError(t, a.RunPass(db, t0.Add(72*time.Hour)))
 		assert.Empty(t, agentLog(t, db, old.ID))
 	})

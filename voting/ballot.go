@@ -178,7 +178,7 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 		if err := CheckPicks(picks, c.PicksPerVoter, campaignID, entryIDs); err != nil {
 			return err
 		}
-		if err := tx.Create(&Ballot{CampaignID: campaignID, PlayerID: playerID, SubmittedAt: now}).Error; err != nil {
+		if err := tx.Create(&models.Ballot{CampaignID: campaignID, PlayerID: playerID, SubmittedAt: now}).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return errAlreadyVoted()
 			}

@@ -320,7 +320,7 @@ func closeLocked(tx *gorm.DB, now time.Time, c *models.Campaign) error {
 			return fmt.Errorf("store results: %w", err)
 		}
 	}
-	snap := campaignTally{CampaignID: c.ID, TotalEligible: stats.Eligible, TotalVoted: stats.Voted,
+	snap := models.CampaignTally{CampaignID: c.ID, TotalEligible: stats.Eligible, TotalVoted: stats.Voted,
 		TotalBallots: stats.Ballots, ClosedAt: now}
 	if len(t.Rounds) > 0 {
 		b, err := json.Marshal(t.Rounds)

@@ -44,7 +44,7 @@ WHERE r.level >= ? AND p.is_active = ? AND u.is_active = ?`,
 // returns the snapshot taken at close, so the numbers don't drift.
 func CampaignStats(db *gorm.DB, c *models.Campaign) (Stats, error) {
 	if c.Status == StatusClosed {
-		var snap campaignTally
+		var snap models.CampaignTally
 		err := db.Where("campaign_id = ?", c.ID).Take(&snap).Error
 		if err == nil {
 			s := Stats{Eligible: snap.TotalEligible, Voted: snap.TotalVoted, Ballots: snap.TotalBallots}
@@ -66,11 +66,11 @@ func statsOf(db *gorm.DB, c *models.Campaign) (Stats, error) {
 		return s, fmt.Errorf("count eligible: %w", err)
 	}
 	s.Eligible = int(n)
-	if err := db.Model(&Ballot{}).Where("campaign_id = ?", c.ID).Count(&n).Error; err != nil {
+	if err := db.Model(&models.Ballot{}).Where("campaign_id = ?", c.ID).Count(&n).Error; err != nil {
 		return s, fmt.Errorf("count ballots: %w", err)
 	}
 	s.Ballots = int(n)
-	if err := db.Model(&Ballot{}).Where("campaign_id = ? AND player_id IN ("+elig+")", c.ID, c.MinRankToVote, true, true).
+	if err := db.Model(&models.Ballot{}).Where("campaign_id = ? AND player_id IN ("+elig+")", c.ID, c.MinRankToVote, true, true).
 		Count(&n).Error; err != nil {
 		return s, fmt.Errorf("count voters: %w", err)
 	}
@@ -121,7 +121,7 @@ func VisibilityFor(c *models.Campaign, level int, officer bool) Visibility {
 // HasVoted reports whether the player has a ballot in the campaign.
 func HasVoted(db *gorm.DB, campaignID, playerID int) (bool, error) {
 	var n int64
-	err := db.Model(&Ballot{}).Where("campaign_id = ? AND player_id = ?", campaignID, playerID).Count(&n).Error
+	err := db.Model(&models.Ballot{}).Where("campaign_id = ? AND player_id = ?", campaignID, playerID).Count(&n).Error
 	return n > 0, err
 }
 
@@ -190,7 +190,7 @@ WHERE r.campaign_id = ? ORDER BY r.final_rank, e.sort_order, e.id`,
 			t.Standings[i].Tied = true
 		}
 	}
-	var snap campaignTally
+	var snap models.CampaignTally
 	if err := db.Where("campaign_id = ?", c.ID).Limit(1).Find(&snap).Error; err != nil {
 		return t, fmt.Errorf("load tally: %w", err)
 	}

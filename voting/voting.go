@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm/schema"
-
 	"patt/models"
 )
 
@@ -94,74 +92,6 @@ func FieldErrors(err error) map[string]string {
 // EndAt is when a campaign stops taking ballots: start_at + duration_hours.
 func EndAt(c *models.Campaign) time.Time {
 	return c.StartAt.Add(time.Duration(c.DurationHours) * time.Hour)
-}
-
-func pattTable(namer schema.Namer, table string) string {
-	if n, ok := namer.(models.Namer); ok {
-		return n.QualifiedName("patt", table)
-	}
-	return "patt." + table
-}
-
-// Ballot is the proof that a player voted in a campaign: one per
-// (campaign, player), enforced by a UNIQUE key, written with the vote rows.
-type Ballot struct {
-	ID          int `gorm:"primaryKey"`
-	CampaignID  int
-	PlayerID    int
-	SubmittedAt time.Time
-}
-
-func (Ballot) TableName(namer schema.Namer) string { return pattTable(namer, "ballots") }
-
-// campaignTally is what a close stored besides the result rows.
-type campaignTally struct {
-	CampaignID    int `gorm:"primaryKey;autoIncrement:false"`
-	TotalEligible int
-	TotalVoted    int
-	TotalBallots  int
-	Rounds        *string
-	ClosedAt      time.Time
-}
-
-func (campaignTally) TableName(namer schema.Namer) string {
-	return pattTable(namer, "campaign_tallies")
-}
-
-// agentState is the contest agent's memory of one campaign.
-type agentState struct {
-	CampaignID        int `gorm:"primaryKey;autoIncrement:false"`
-	LeaderEntryID     *int
-	ChallengerEntryID *int
-	ChallengerPasses  int
-	LastVoted         int
-	LastEligible      int
-	LastTick          *time.Time
-}
-
-func (agentState) TableName(namer schema.Namer) string {
-	return pattTable(namer, "contest_agent_state")
-}
-
-// AgentMessage is a row of contest_agent_log: a message the agent decided
-// to post. Status is pending until a Discord sender delivers it.
-type AgentMessage struct {
-	ID               int `gorm:"primaryKey"`
-	CampaignID       int
-	EventType        string
-	Message          string
-	EmbedTitle       string
-	ChannelID        *string
-	DiscordMessageID *string
-	Status           string
-	QueuedAt         *time.Time
-	PostedAt         *time.Time
-	LeaderEntryID    *int
-	AnnouncesResults bool
-}
-
-func (AgentMessage) TableName(namer schema.Namer) string {
-	return pattTable(namer, "contest_agent_log")
 }
 
 // Agent message statuses.

@@ -1,4 +1,4 @@
-package voting
+package demo_test
 
 import (
 	"testing"
@@ -11,6 +11,7 @@ import (
 	"patt/dbtest"
 	"patt/demo"
 	"patt/models"
+	"patt/voting"
 )
 
 func TestDemoCampaigns(t *testing.T) {
@@ -19,23 +20,23 @@ func TestDemoCampaigns(t *testing.T) {
 		res, err := demo.Seed(db, demo.Options{Now: func() time.Time { return now }})
 		require.NoError(t, err)
 		assert.Contains(t, res.Steps, "voting campaigns")
-		cs, err := List(db)
+		cs, err := voting.List(db)
 		require.NoError(t, err)
 		require.Len(t, cs, 2)
-		assert.Equal(t, StatusLive, cs[0].Status)
-		assert.Equal(t, StatusClosed, cs[1].Status)
+		assert.Equal(t, voting.StatusLive, cs[0].Status)
+		assert.Equal(t, voting.StatusClosed, cs[1].Status)
 		for i := range cs {
-			st, err := CampaignStats(db, &cs[i])
+			st, err := voting.CampaignStats(db, &cs[i])
 			require.NoError(t, err)
 			assert.Greater(t, st.Voted, 3, cs[i].Title)
 			assert.Greater(t, st.Eligible, st.Voted, cs[i].Title)
-			tl, err := Standings(db, &cs[i])
+			tl, err := voting.Standings(db, &cs[i])
 			require.NoError(t, err)
 			assert.Greater(t, tl.Standings[0].Score, 0)
 		}
-		tl, err := Standings(db, &cs[1])
+		tl, err := voting.Standings(db, &cs[1])
 		require.NoError(t, err)
-		assert.Equal(t, TypeIRV, tl.Type)
+		assert.Equal(t, voting.TypeIRV, tl.Type)
 		assert.NotEmpty(t, tl.Rounds)
 		var n int64
 		db.Model(&models.CampaignResult{}).Where("campaign_id = ?", cs[1].ID).Count(&n)

@@ -1,4 +1,4 @@
-package voting
+package demo
 
 import (
 	"fmt"
@@ -7,17 +7,15 @@ import (
 
 	"gorm.io/gorm"
 
-	"patt/demo"
 	"patt/models"
+	"patt/voting"
 )
 
-// The demo guild gets two campaigns: a live art vote (ranked choice) with
-// ballots coming in, and a closed instant-runoff vote with its results.
-func init() {
-	demo.Register(demo.Step{Name: "voting campaigns", Order: 100, Run: seedDemoCampaigns})
-}
-
-func seedDemoCampaigns(tx *gorm.DB, g *demo.Guild, r *rand.Rand) error {
+// seedCampaigns gives the demo guild two campaigns: a live art vote (ranked
+// choice) with ballots coming in, and a closed instant-runoff vote with its
+// results. It goes through the voting rules, as an officer and the voters
+// would.
+func seedCampaigns(tx *gorm.DB, g *Guild, r *rand.Rand) error {
 	// Voters need a website account to count as eligible (§2.4): demo
 	// members of rank Member and up get one (no password: nobody logs in
 	// as them).
@@ -53,45 +51,45 @@ func seedDemoCampaigns(tx *gorm.DB, g *demo.Guild, r *rand.Rand) error {
 		creator = &g.Officers[0].ID
 	}
 
-	live := Settings{
+	live := voting.Settings{
 		Title:       "Guild Banner Art Vote",
 		Description: "Six pieces from our artists: rank your favourite three. The winner flies on the guild banner all season.",
-		Type:        TypeRankedChoice, PicksPerVoter: 3, MinRankToVote: 2, DurationHours: 168,
+		Type:        voting.TypeRankedChoice, PicksPerVoter: 3, MinRankToVote: 2, DurationHours: 168,
 		StartAt: g.Now.Add(-49 * time.Hour).Truncate(time.Hour), EarlyCloseIfAllVoted: true,
-		AgentEnabled: true, AgentChattiness: ChatNormal,
+		AgentEnabled: true, AgentChattiness: voting.ChatNormal,
 	}
 	if err := demoCampaign(tx, g, r, live, creator, voters, 0.45, false,
 		"Trogmoon Rising", "Rocket Ride", "Mito at the Forge", "Shodoom's Storm", "Skate or Die", "Kronas the Bold"); err != nil {
 		return err
 	}
-	closed := Settings{
+	closed := voting.Settings{
 		Title:       "Raid Night Snack Vote",
 		Description: "Instant runoff: the guild's official raid-night snack, decided properly.",
-		Type:        TypeIRV, PicksPerVoter: 3, MinRankToVote: 2, DurationHours: 72,
+		Type:        voting.TypeIRV, PicksPerVoter: 3, MinRankToVote: 2, DurationHours: 72,
 		StartAt: g.Now.Add(-10 * 24 * time.Hour).Truncate(time.Hour), EarlyCloseIfAllVoted: false,
-		AgentEnabled: true, AgentChattiness: ChatQuiet,
+		AgentEnabled: true, AgentChattiness: voting.ChatQuiet,
 	}
 	return demoCampaign(tx, g, r, closed, creator, voters, 0.7, true,
 		"Pizza", "Tacos", "Sushi", "Nachos", "Dumplings")
 }
 
-func demoCampaign(tx *gorm.DB, g *demo.Guild, r *rand.Rand, st Settings, creator *int, voters []models.Player,
+func demoCampaign(tx *gorm.DB, g *Guild, r *rand.Rand, st voting.Settings, creator *int, voters []models.Player,
 	turnout float64, closeIt bool, names ...string) error {
 	created := st.StartAt.Add(-time.Hour)
-	c, err := Create(tx, created, st, creator)
+	c, err := voting.Create(tx, created, st, creator)
 	if err != nil {
 		return fmt.Errorf("demo campaign %q: %w", st.Title, err)
 	}
 	var ids []int
 	for i, n := range names {
 		n, i := n, i
-		e, err := AddEntry(tx, c.ID, EntryPatch{Name: &n, SortOrder: &i})
+		e, err := voting.AddEntry(tx, c.ID, voting.EntryPatch{Name: &n, SortOrder: &i})
 		if err != nil {
 			return err
 		}
 		ids = append(ids, e.ID)
 	}
-	if _, err := Activate(tx, st.StartAt, c.ID); err != nil {
+	if _, err := voting.Activate(tx, st.StartAt, c.ID); err != nil {
 		return err
 	}
 	// Popularity is skewed so there is a race: earlier entries are liked
@@ -100,7 +98,7 @@ func demoCampaign(tx *gorm.DB, g *demo.Guild, r *rand.Rand, st Settings, creator
 	for i := range weights {
 		weights[i] = 1 + float64(len(ids)-i)*0.35 + r.Float64()
 	}
-	end := EndAt(&models.Campaign{StartAt: st.StartAt, DurationHours: st.DurationHours})
+	end := voting.EndAt(&models.Campaign{StartAt: st.StartAt, DurationHours: st.DurationHours})
 	window := end.Sub(st.StartAt)
 	if !closeIt {
 		window = g.Now.Sub(st.StartAt)
@@ -110,12 +108,12 @@ func demoCampaign(tx *gorm.DB, g *demo.Guild, r *rand.Rand, st Settings, creator
 			continue
 		}
 		at := st.StartAt.Add(time.Duration(r.Float64() * float64(window) * 0.9))
-		if err := CastBallot(tx, at, c.ID, p.ID, weightedPicks(r, ids, weights, st.PicksPerVoter)); err != nil {
+		if err := voting.CastBallot(tx, at, c.ID, p.ID, weightedPicks(r, ids, weights, st.PicksPerVoter)); err != nil {
 			return fmt.Errorf("demo ballot: %w", err)
 		}
 	}
 	if closeIt {
-		if _, err := Close(tx, end, c.ID); err != nil {
+		if _, err := voting.Close(tx, end, c.ID); err != nil {
 			return err
 		}
 	}
@@ -123,10 +121,10 @@ func demoCampaign(tx *gorm.DB, g *demo.Guild, r *rand.Rand, st Settings, creator
 }
 
 // weightedPicks draws n distinct entries, likelier ones first.
-func weightedPicks(r *rand.Rand, ids []int, weights []float64, n int) []Pick {
+func weightedPicks(r *rand.Rand, ids []int, weights []float64, n int) []voting.Pick {
 	left := append([]int{}, ids...)
 	w := append([]float64{}, weights...)
-	var picks []Pick
+	var picks []voting.Pick
 	for rank := 1; rank <= n && len(left) > 0; rank++ {
 		total := 0.0
 		for _, x := range w {
@@ -137,7 +135,7 @@ func weightedPicks(r *rand.Rand, ids []int, weights []float64, n int) []Pick {
 		for ; i < len(w)-1 && x > w[i]; i++ {
 			x -= w[i]
 		}
-		picks = append(picks, Pick{EntryID: left[i], Rank: rank})
+		picks = append(picks, voting.Pick{EntryID: left[i], Rank: rank})
 		left = append(left[:i], left[i+1:]...)
 		w = append(w[:i], w[i+1:]...)
 	}
