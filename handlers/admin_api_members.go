@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"patt/auth"
 	"patt/identity"
 	"patt/models"
 )
@@ -117,7 +116,7 @@ func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, p, err := s.issueInvite(c, id)
+	inv, p, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now())
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -131,27 +130,16 @@ func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 	})
 }
 
-// issueInvite creates an invite for a player who has no website account yet.
-func (s *Server) issueInvite(c fiber.Ctx, playerID int) (*models.InviteCode, *models.Player, error) {
-	p, err := identity.PlayerByID(s.db(c), playerID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.WebsiteUserID != nil {
-		return nil, nil, &identity.ConflictError{Msg: p.DisplayName + " already has a website account."}
-	}
-	var by *int
-	if v := viewerOf(c); v != nil {
-		by = &v.PlayerID
-	}
-	inv, err := auth.CreateInvite(s.db(c), playerID, by, s.Now(), auth.DefaultInviteTTL)
-	if err != nil {
-		return nil, nil, err
-	}
-	return inv, &p, nil
-}
-
 // inviteURL is the registration link with the code filled in.
 func (s *Server) inviteURL(code string) string {
 	return s.Config.BaseURL + "/register?code=" + code
+}
+
+// viewerPlayerID is the signed-in officer's player id, recorded as who
+// issued an invite (nil without a viewer).
+func viewerPlayerID(c fiber.Ctx) *int {
+	if v := viewerOf(c); v != nil {
+		return &v.PlayerID
+	}
+	return nil
 }

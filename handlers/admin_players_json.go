@@ -90,7 +90,7 @@ func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
 	if snowflake.Value != nil {
 		value = *snowflake.Value
 	}
-	if _, err := identity.LinkDiscord(s.db(c), id, value); err != nil {
+	if _, _, err := identity.LinkDiscord(s.db(c), id, value); err != nil {
 		return apiIdentityError(c, err)
 	}
 	var out any
@@ -141,7 +141,7 @@ func (s *Server) adminPlayersJSONInvite(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, p, err := s.issueInvite(c, id)
+	inv, p, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now())
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
@@ -167,22 +167,12 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	ch, err := identity.CharacterByID(s.db(c), id)
+	ch, p, err := identity.AssignCharacter(s.db(c), id, target.Value)
 	if err != nil {
 		return apiIdentityError(c, err)
 	}
-	if target.Value == nil || *target.Value == 0 {
-		if _, err := identity.UnlinkCharacter(s.db(c), id); err != nil {
-			return apiIdentityError(c, err)
-		}
+	if p == nil {
 		return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": nil, "player_name": "Unlinked"})
-	}
-	if _, err := identity.LinkCharacter(s.db(c), *target.Value, id); err != nil {
-		return apiIdentityError(c, err)
-	}
-	p, err := identity.PlayerByID(s.db(c), *target.Value)
-	if err != nil {
-		return apiIdentityError(c, err)
 	}
 	return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": p.ID, "player_name": p.DisplayName})
 }

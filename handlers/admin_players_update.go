@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/auth"
 	"patt/identity"
 )
 
@@ -110,10 +109,8 @@ func (s *Server) adminPlayerSetRank(c fiber.Ctx) error {
 		_, err = identity.ClearRankOverride(s.db(c), id)
 	} else if rankID, perr := strconv.Atoi(raw); perr != nil {
 		err = &identity.ValidationError{Field: "rank_id", Msg: "Choose a rank."}
-	} else if _, err = identity.RankByID(s.db(c), rankID); err == nil {
+	} else {
 		_, err = identity.SetRankOverride(s.db(c), id, rankID)
-	} else if identity.IsNotFound(err) {
-		err = &identity.ValidationError{Field: "rank_id", Msg: err.Error()}
 	}
 	if err != nil {
 		return s.pmFail(c, id, false, err)
@@ -129,16 +126,12 @@ func (s *Server) adminPlayerLinkDiscord(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before, err := identity.PlayerByID(s.db(c), id)
-	if err != nil {
-		return s.pmFail(c, 0, false, err)
-	}
-	after, err := identity.LinkDiscord(s.db(c), id, c.FormValue("discord_id"))
+	after, before, err := identity.LinkDiscord(s.db(c), id, c.FormValue("discord_id"))
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{
-		primaryCard: id, discord: append(intList(before.DiscordUserID), intList(after.DiscordUserID)...),
+		primaryCard: id, discord: append(intList(before), intList(after.DiscordUserID)...),
 		flash: "pm-saved", anchor: playerAnchor(id),
 	})
 }
@@ -150,7 +143,7 @@ func (s *Server) adminPlayerInvite(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.issueInvite(c, id); err != nil {
+	if _, _, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now()); err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-created", anchor: playerAnchor(id)})
@@ -162,18 +155,8 @@ func (s *Server) adminPlayerInviteRevoke(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := identity.PlayerByID(s.db(c), id); err != nil {
-		return s.pmFail(c, 0, false, err)
-	}
-	inv, err := auth.OpenInvite(s.db(c), id, s.Now())
-	if err != nil {
-		return err
-	}
-	if inv == nil {
-		return s.pmFail(c, id, false, &identity.ConflictError{Msg: "There is no open invite code to revoke."})
-	}
-	if err := auth.RevokeInvite(s.db(c), inv.Code, s.Now()); err != nil {
-		return err
+	if err := identity.RevokeOpenInvite(s.db(c), id, s.Now()); err != nil {
+		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-revoked", anchor: playerAnchor(id)})
 }
@@ -187,11 +170,8 @@ func (s *Server) adminPlayerDelete(c fiber.Ctx) error {
 		return err
 	}
 	chips := s.chipsOf(s.db(c), id)
-	before, err := identity.PlayerByID(s.db(c), id)
+	before, err := identity.DeletePlayer(s.db(c), id)
 	if err != nil {
-		return s.pmFail(c, 0, false, err)
-	}
-	if _, err := identity.DeletePlayer(s.db(c), id); err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{chips: chips, discord: intList(before.DiscordUserID), flash: "pm-player-deleted"})

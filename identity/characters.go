@@ -268,3 +268,30 @@ func RoleTypeLabel(role string) string {
 func RosterEligible(p *models.Player) bool {
 	return p.IsActive && p.MainCharacterID != nil
 }
+
+// AssignCharacter gives the character to the player (LinkCharacter) or,
+// with no player (nil or 0), takes it from its owner (UnlinkCharacter), in
+// one transaction: the JSON "assign" of the Player Manager. A missing
+// character is refused before a missing player. It returns the character
+// and the new owner (nil when unlinked).
+func AssignCharacter(db *gorm.DB, characterID int, playerID *int) (models.Character, *models.Player, error) {
+	var ch models.Character
+	var owner *models.Player
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if ch, err = CharacterByID(tx, characterID); err != nil {
+			return err
+		}
+		if playerID == nil || *playerID == 0 {
+			_, err = UnlinkCharacter(tx, characterID)
+			return err
+		}
+		if _, err = LinkCharacter(tx, *playerID, characterID); err != nil {
+			return err
+		}
+		p, err := loadPlayer(tx, *playerID)
+		owner = &p
+		return err
+	})
+	return ch, owner, err
+}

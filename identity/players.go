@@ -155,9 +155,114 @@ func EligibleVoters(db *gorm.DB, min int) ([]models.Player, error) {
 	return ps, nil
 }
 
-// RenamePlayer changes a player's display name.
+// The officers' player actions. Each is one function with its rules and
+// one transaction, and every surface calls it: the Player Manager's htmx
+// forms, its PATCH JSON endpoints and /api/v1/admin/members/:id (whose
+// multi-field PATCH is UpdatePlayer: the same actions in one transaction).
+
+// RenamePlayer changes a player's display name (trimmed, 1–100 characters).
 func RenamePlayer(db *gorm.DB, id int, name string) (models.Player, error) {
-	return UpdatePlayer(db, id, PlayerPatch{DisplayName: To(name)})
+	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+		pl.DisplayName = strings.TrimSpace(name)
+		if err := validateDisplayName(pl.DisplayName); err != nil {
+			return nil, err
+		}
+		return []string{"display_name"}, nil
+	})
+}
+
+// RankChange is an officer's change of a player's rank: the rank (nil
+// clears it) and where it came from. A rank set without a source is
+// recorded as an officer's override, so no sync undoes it.
+type RankChange struct {
+	RankID Change[*int]
+	Source Change[*string]
+}
+
+// SetPlayerRank applies a RankChange; an unknown rank is refused as input
+// (422), not as a missing player.
+func SetPlayerRank(db *gorm.DB, id int, ch RankChange) (models.Player, error) {
+	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+		var cols []string
+		if ch.RankID.Set {
+			if r := ch.RankID.Value; r != nil {
+				if _, err := RankByID(tx, *r); err != nil {
+					if IsNotFound(err) {
+						return nil, invalid("guild_rank_id", "Rank %d not found", *r)
+					}
+					return nil, err
+				}
+			}
+			pl.GuildRankID = ch.RankID.Value
+			cols = append(cols, "guild_rank_id")
+			if !ch.Source.Set {
+				src := RankSourceOverride
+				pl.GuildRankSource = &src
+				cols = append(cols, "guild_rank_source")
+			}
+		}
+		if ch.Source.Set {
+			if s := ch.Source.Value; s != nil && !validRankSource(*s) {
+				return nil, invalid("guild_rank_source", "guild_rank_source must be one of wow_character, discord_sync, admin_override, manual.")
+			}
+			pl.GuildRankSource = ch.Source.Value
+			cols = append(cols, "guild_rank_source")
+		}
+		return cols, nil
+	})
+}
+
+// SetRankOverride gives a player a rank by an officer's decision; syncs
+// leave it alone until the override is cleared.
+func SetRankOverride(db *gorm.DB, playerID, rankID int) (models.Player, error) {
+	src := RankSourceOverride
+	return SetPlayerRank(db, playerID, RankChange{RankID: To(&rankID), Source: To(&src)})
+}
+
+// SetPlayerNotes replaces the officers' notes on a player (blank clears).
+func SetPlayerNotes(db *gorm.DB, id int, notes *string) (models.Player, error) {
+	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+		pl.Notes = trimmedOrNil(notes)
+		return []string{"notes"}, nil
+	})
+}
+
+// SetPlayerActive activates or deactivates a player; the website account
+// follows (setAccountActive): deactivation closes the login and ends the
+// player's sessions at once.
+func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
+	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+		changed := pl.IsActive != active
+		pl.IsActive = active
+		if changed {
+			if err := setAccountActive(tx, pl.WebsiteUserID, active); err != nil {
+				return nil, err
+			}
+		}
+		return []string{"is_active"}, nil
+	})
+}
+
+// changePlayer runs one player action in a transaction: load the player
+// (NotFound when missing), let change apply its rules to it, then write the
+// columns it names.
+func changePlayer(db *gorm.DB, id int, change func(tx *gorm.DB, pl *models.Player) ([]string, error)) (models.Player, error) {
+	var pl models.Player
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if pl, err = loadPlayer(tx, id); err != nil {
+			return err
+		}
+		cols, err := change(tx, &pl)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&pl).Select(append(cols, "updated_at")).Updates(&pl).Error; err != nil {
+			return fmt.Errorf("update player %d: %w", id, err)
+		}
+		return nil
+	})
+	return pl, err
 }
 
 // PlayerPatch changes some of a player's officer-editable fields.
@@ -169,9 +274,9 @@ type PlayerPatch struct {
 	Notes           Change[*string]
 }
 
-// UpdatePlayer applies a patch in one transaction. Setting a rank without a
-// source records it as an officer's override, so no sync undoes it.
-// Deactivating a player also ends their website sessions.
+// UpdatePlayer applies a patch in one transaction by running the actions
+// it names, in order: rename, rank, notes, active. The first refusal undoes
+// the lot.
 func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
 	var pl models.Player
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -179,63 +284,29 @@ func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
 		if pl, err = loadPlayer(tx, id); err != nil {
 			return err
 		}
-		cols := []string{"updated_at"}
 		if p.DisplayName.Set {
-			pl.DisplayName = strings.TrimSpace(p.DisplayName.Value)
-			if err := validateDisplayName(pl.DisplayName); err != nil {
+			if pl, err = RenamePlayer(tx, id, p.DisplayName.Value); err != nil {
 				return err
 			}
-			cols = append(cols, "display_name")
 		}
-		if p.GuildRankID.Set {
-			if r := p.GuildRankID.Value; r != nil {
-				if _, err := RankByID(tx, *r); err != nil {
-					if IsNotFound(err) {
-						return invalid("guild_rank_id", "Rank %d not found", *r)
-					}
-					return err
-				}
+		if p.GuildRankID.Set || p.GuildRankSource.Set {
+			if pl, err = SetPlayerRank(tx, id, RankChange{RankID: p.GuildRankID, Source: p.GuildRankSource}); err != nil {
+				return err
 			}
-			pl.GuildRankID = p.GuildRankID.Value
-			if !p.GuildRankSource.Set {
-				src := RankSourceOverride
-				pl.GuildRankSource = &src
-				cols = append(cols, "guild_rank_source")
-			}
-			cols = append(cols, "guild_rank_id")
-		}
-		if p.GuildRankSource.Set {
-			if s := p.GuildRankSource.Value; s != nil && !validRankSource(*s) {
-				return invalid("guild_rank_source", "guild_rank_source must be one of wow_character, discord_sync, admin_override, manual.")
-			}
-			pl.GuildRankSource = p.GuildRankSource.Value
-			cols = append(cols, "guild_rank_source")
 		}
 		if p.Notes.Set {
-			pl.Notes = trimmedOrNil(p.Notes.Value)
-			cols = append(cols, "notes")
+			if pl, err = SetPlayerNotes(tx, id, p.Notes.Value); err != nil {
+				return err
+			}
 		}
-		activeChanged := false
 		if p.IsActive.Set {
-			activeChanged = pl.IsActive != p.IsActive.Value
-			pl.IsActive = p.IsActive.Value
-			cols = append(cols, "is_active")
-		}
-		if err := tx.Model(&pl).Select(cols).Updates(&pl).Error; err != nil {
-			return fmt.Errorf("update player %d: %w", id, err)
-		}
-		if activeChanged {
-			return setAccountActive(tx, pl.WebsiteUserID, pl.IsActive)
+			if pl, err = SetPlayerActive(tx, id, p.IsActive.Value); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	return pl, err
-}
-
-// SetPlayerActive activates or deactivates a player; deactivation ends the
-// player's website sessions at once (their tokens carry the old version).
-func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
-	return UpdatePlayer(db, id, PlayerPatch{IsActive: To(active)})
 }
 
 // setAccountActive keeps the player's website account in step with the
@@ -322,13 +393,6 @@ func playerDependents(tx *gorm.DB, pl *models.Player) ([]string, error) {
 	return deps, nil
 }
 
-// SetRankOverride gives a player a rank by an officer's decision; syncs
-// leave it alone until the override is cleared.
-func SetRankOverride(db *gorm.DB, playerID, rankID int) (models.Player, error) {
-	src := RankSourceOverride
-	return UpdatePlayer(db, playerID, PlayerPatch{GuildRankID: To(&rankID), GuildRankSource: To(&src)})
-}
-
 // ClearRankOverride drops an officer's override and derives the rank again
 // from characters and Discord roles (keeping the current rank when neither
 // says anything).
@@ -351,15 +415,19 @@ func ClearRankOverride(db *gorm.DB, playerID int) (RankDerivation, error) {
 
 // LinkDiscord links the Discord member with that snowflake to the player;
 // an empty snowflake unlinks. An unknown snowflake is a NotFoundError, a
-// member already linked to another player a ConflictError.
-func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, error) {
+// member already linked to another player a ConflictError. It returns the
+// player as now linked and the Discord user linked before (nil for none),
+// so a page can redraw both.
+func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, *int, error) {
 	var pl models.Player
+	var before *int
 	snowflake = strings.TrimSpace(snowflake)
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
 		if pl, err = loadPlayer(tx, playerID); err != nil {
 			return err
 		}
+		before = pl.DiscordUserID
 		if snowflake == "" {
 			pl.DiscordUserID = nil
 		} else {
@@ -390,7 +458,7 @@ func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, er
 		}
 		return nil
 	})
-	return pl, err
+	return pl, before, err
 }
 
 func loadPlayer(tx *gorm.DB, id int) (models.Player, error) {
