@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -85,17 +86,17 @@ func (s *Server) queueAgent(db *gorm.DB, id int) {
 }
 
 func (s *Server) campaignActionError(c fiber.Ctx, id int, err error) error {
-	if !isVotingErr(err) || voting.KindOf(err) == voting.KindNotFound {
-		return pageError(err)
+	if !isRefusal(err) || fault.Is(err, fault.KindNotFound) {
+		return err
 	}
 	camp, gerr := voting.Get(s.db(c), id)
 	if gerr != nil {
-		return pageError(gerr)
+		return gerr
 	}
 	ed, eerr := s.newEditor(s.db(c), camp)
 	if eerr != nil {
 		return eerr
 	}
-	ed.Error = err.Error()
-	return s.renderAdmin(c, votingStatus(err), "pages/admin/campaign_edit", &Page{Title: camp.Title, Data: ed})
+	ed.Error = fault.MessageOf(err)
+	return s.renderAdmin(c, statusOf(fault.KindOf(err)), "pages/admin/campaign_edit", &Page{Title: camp.Title, Data: ed})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 	"patt/voting"
@@ -184,7 +185,7 @@ func (s *Server) editorCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	}
 	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
-		return nil, pageError(err)
+		return nil, err
 	}
 	return camp, nil
 }
@@ -209,10 +210,10 @@ func (s *Server) adminCampaignCreate(c fiber.Ctx) error {
 		if err == nil {
 			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-created", camp.ID))
 		}
-		if voting.KindOf(err) != voting.KindInvalid {
+		if !fault.Is(err, fault.KindInvalid) {
 			return err
 		}
-		errs = voting.FieldErrors(err)
+		errs = fault.FieldsOf(err)
 	}
 	ed, lerr := s.newEditor(s.db(c), nil)
 	if lerr != nil {
@@ -252,13 +253,13 @@ func (s *Server) adminCampaignUpdate(c fiber.Ctx) error {
 		if err == nil {
 			return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-updated", camp.ID))
 		}
-		if !isVotingErr(err) {
+		if !isRefusal(err) {
 			return err
 		}
-		errs, status, msg = voting.FieldErrors(err), votingStatus(err), err.Error()
+		errs, status, msg = fault.FieldsOf(err), statusOf(fault.KindOf(err)), fault.MessageOf(err)
 	}
 	if camp, err = voting.Get(s.db(c), camp.ID); err != nil {
-		return pageError(err)
+		return err
 	}
 	ed, err := s.newEditor(s.db(c), camp)
 	if err != nil {

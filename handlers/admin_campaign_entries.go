@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 	"patt/voting"
@@ -119,7 +120,7 @@ func entryPatchFromForm(c fiber.Ctx) (voting.EntryPatch, entryRow, map[string]st
 func (s *Server) entriesAnswer(c fiber.Ctx, campID int, status int, flash string, mutate func(*entriesView)) error {
 	camp, err := voting.Get(s.db(c), campID)
 	if err != nil {
-		return pageError(err)
+		return err
 	}
 	if !isHTMX(c) && status < 300 {
 		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=%s#entries", campID, flash))
@@ -147,10 +148,10 @@ func (s *Server) entriesAnswer(c fiber.Ctx, campID int, status int, flash string
 }
 
 func entryErrorMsg(err error) string {
-	if voting.KindOf(err) == voting.KindInvalid {
+	if fault.Is(err, fault.KindInvalid) {
 		return ""
 	}
-	return err.Error()
+	return fault.MessageOf(err)
 }
 
 // adminCampaignEntryAdd handles POST /admin/campaigns/{id}/entries.
@@ -164,17 +165,17 @@ func (s *Server) adminCampaignEntryAdd(c fiber.Ctx) error {
 		if _, err = voting.AddEntry(s.db(c), id, p); err == nil {
 			return s.entriesAnswer(c, id, fiber.StatusOK, "entry-added", nil)
 		}
-		if !isVotingErr(err) {
+		if !isRefusal(err) {
 			return err
 		}
-		if voting.KindOf(err) == voting.KindNotFound {
-			return pageError(err)
+		if fault.Is(err, fault.KindNotFound) {
+			return err
 		}
-		errs = voting.FieldErrors(err)
+		errs = fault.FieldsOf(err)
 	}
 	status := fiber.StatusUnprocessableEntity
-	if err != nil && voting.KindOf(err) != voting.KindInvalid {
-		status = votingStatus(err)
+	if err != nil && !fault.Is(err, fault.KindInvalid) {
+		status = statusOf(fault.KindOf(err))
 	}
 	return s.entriesAnswer(c, id, status, "", func(ev *entriesView) {
 		row.Errors = errs
@@ -198,21 +199,20 @@ func (s *Server) adminCampaignEntryUpdate(c fiber.Ctx) error {
 	}
 	p, row, errs := entryPatchFromForm(c)
 	if len(errs) == 0 {
-		var e *models.CampaignEntry
-		if e, err = voting.UpdateEntry(s.db(c), eid, p); err == nil && *e.CampaignID == id {
+		if _, err = voting.UpdateEntry(s.db(c), id, eid, p); err == nil {
 			return s.entriesAnswer(c, id, fiber.StatusOK, "entry-updated", nil)
 		}
-		if err == nil || voting.KindOf(err) == voting.KindNotFound {
-			return fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("Entry %d not found", eid))
-		}
-		if !isVotingErr(err) {
+		if fault.Is(err, fault.KindNotFound) {
 			return err
 		}
-		errs = voting.FieldErrors(err)
+		if !isRefusal(err) {
+			return err
+		}
+		errs = fault.FieldsOf(err)
 	}
 	status := fiber.StatusUnprocessableEntity
-	if err != nil && voting.KindOf(err) != voting.KindInvalid {
-		status = votingStatus(err)
+	if err != nil && !fault.Is(err, fault.KindInvalid) {
+		status = statusOf(fault.KindOf(err))
 	}
 	return s.entriesAnswer(c, id, status, "", func(ev *entriesView) {
 		for i := range ev.Rows {
@@ -296,11 +296,11 @@ func (s *Server) adminCampaignEntryOrder(c fiber.Ctx) error {
 }
 
 func (s *Server) entryActionError(c fiber.Ctx, id int, err error) error {
-	if !isVotingErr(err) {
+	if !isRefusal(err) {
 		return err
 	}
-	if voting.KindOf(err) == voting.KindNotFound || !isHTMX(c) && voting.KindOf(err) != voting.KindConflict {
-		return pageError(err)
+	if fault.Is(err, fault.KindNotFound) || !isHTMX(c) && !fault.Is(err, fault.KindConflict) {
+		return err
 	}
-	return s.entriesAnswer(c, id, votingStatus(err), "", func(ev *entriesView) { ev.Error = err.Error() })
+	return s.entriesAnswer(c, id, statusOf(fault.KindOf(err)), "", func(ev *entriesView) { ev.Error = fault.MessageOf(err) })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -86,14 +87,6 @@ func campaignDTO(c *models.Campaign) CampaignDTO {
 	return d
 }
 
-// apiVotingError answers a voting error with its status and message.
-func apiVotingError(c fiber.Ctx, err error) error {
-	if !isVotingErr(err) {
-		return err
-	}
-	return apiError(c, votingStatus(err), err.Error())
-}
-
 // apiCampaign loads a campaign the viewer may see: 404 for missing and for
 // drafts (to non-officers), 403 for a rank too low.
 func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
@@ -103,7 +96,7 @@ func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	}
 	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
-		if voting.KindOf(err) == voting.KindNotFound {
+		if fault.Is(err, fault.KindNotFound) {
 			return nil, apiError(c, fiber.StatusNotFound, "Campaign not found")
 		}
 		return nil, err
@@ -238,11 +231,11 @@ func (s *Server) apiCampaignVote(c fiber.Ctx) error {
 	}
 	picks, err := voting.ParseBallotJSON(c.Body())
 	if err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	v := viewerOf(c)
 	if err := voting.CastBallot(s.db(c), s.Now(), camp.ID, v.PlayerID, picks); err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	stored, err := voting.BallotOf(s.db(c), camp.ID, v.PlayerID)
 	if err != nil {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -89,19 +91,29 @@ func parseISO(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not an ISO-8601 time: %q", s)
 }
 
-func fieldsError(c fiber.Ctx, errs map[string]string) error {
-	var parts []string
-	for k, v := range errs {
-		parts = append(parts, k+": "+v)
+// fieldList is a field error whose envelope message lists every field
+// ("title: is required; start_at: …"), as the API has always answered.
+func fieldList(fields map[string]string) *fault.Error {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
 	}
-	return apiError(c, fiber.StatusUnprocessableEntity, strings.Join(parts, "; "))
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + fields[k]
+	}
+	return fault.InvalidFields(strings.Join(parts, "; "), fields)
 }
 
-func apiVotingFieldsError(c fiber.Ctx, err error) error {
-	if f := voting.FieldErrors(err); len(f) > 0 {
-		return fieldsError(c, f)
+// withFieldList gives a domain field error the API's field-list message.
+func withFieldList(err error) error {
+	if f := fault.FieldsOf(err); len(f) > 0 {
+		fe := fieldList(f)
+		fe.Err = err
+		return fe
 	}
-	return apiVotingError(c, err)
+	return err
 }
 
 // apiAdminCampaignCreate handles POST /api/v1/admin/campaigns.
@@ -117,16 +129,16 @@ func (s *Server) apiAdminCampaignCreate(c fiber.Ctx) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fieldsError(c, missing)
+		return fieldList(missing)
 	}
 	st := voting.DefaultSettings(s.Now())
 	if errs := applySettingsJSON(m, &st); len(errs) > 0 {
-		return fieldsError(c, errs)
+		return fieldList(errs)
 	}
 	pid := viewerOf(c).PlayerID
 	camp, err := voting.Create(s.db(c), s.Now(), st, &pid)
 	if err != nil {
-		return apiVotingFieldsError(c, err)
+		return withFieldList(err)
 	}
 	camp.Entries = nil
 	return c.Status(fiber.StatusCreated).JSON(Envelope{OK: true, Data: campaignDTO(camp)})
@@ -149,14 +161,14 @@ func (s *Server) apiAdminCampaignUpdate(c fiber.Ctx) error {
 	}
 	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	st := voting.SettingsOf(camp)
 	if errs := applySettingsJSON(m, &st); len(errs) > 0 {
-		return fieldsError(c, errs)
+		return fieldList(errs)
 	}
 	if _, err := voting.Update(s.db(c), s.Now(), id, st); err != nil {
-		return apiVotingFieldsError(c, err)
+		return withFieldList(err)
 	}
 	if camp, err = voting.Get(s.db(c), id); err != nil {
 		return err
@@ -219,11 +231,11 @@ func (s *Server) apiAdminEntryAdd(c fiber.Ctx) error {
 		errs["name"] = "is required"
 	}
 	if len(errs) > 0 {
-		return fieldsError(c, errs)
+		return fieldList(errs)
 	}
 	e, err := voting.AddEntry(s.db(c), id, p)
 	if err != nil {
-		return apiVotingFieldsError(c, err)
+		return withFieldList(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(Envelope{OK: true, Data: entryDTO(*e)})
 }
@@ -236,7 +248,7 @@ func (s *Server) apiAdminEntryDelete(c fiber.Ctx) error {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
 	if err := voting.RemoveEntry(s.db(c), id, eid); err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	return apiOK(c, fiber.Map{"deleted": true})
 }
@@ -253,11 +265,11 @@ func (s *Server) apiAdminEntryUpdate(c fiber.Ctx) error {
 	}
 	p, errs := entryPatchJSON(m)
 	if len(errs) > 0 {
-		return fieldsError(c, errs)
+		return fieldList(errs)
 	}
-	e, err := voting.UpdateEntry(s.db(c), eid, p)
+	e, err := voting.UpdateEntryByID(s.db(c), eid, p)
 	if err != nil {
-		return apiVotingFieldsError(c, err)
+		return withFieldList(err)
 	}
 	return apiOK(c, entryDTO(*e))
 }
@@ -280,7 +292,7 @@ func (s *Server) apiAdminCampaignTransition(c fiber.Ctx, move func(*gorm.DB, tim
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
 	if _, err := move(s.db(c), s.Now(), id); err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	s.queueAgent(s.db(c), id)
 	camp, err := voting.Get(s.db(c), id)
@@ -298,7 +310,7 @@ func (s *Server) apiAdminCampaignStats(c fiber.Ctx) error {
 	}
 	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
-		return apiVotingError(c, err)
+		return err
 	}
 	st, err := voting.CampaignStats(s.db(c), camp)
 	if err != nil {

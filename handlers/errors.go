@@ -7,14 +7,18 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+
+	"patt/fault"
 )
 
 // Envelope is the JSON shape of every API answer.
 type Envelope struct {
-	OK      bool   `json:"ok"`
-	Data    any    `json:"data,omitempty"`
-	Error   string `json:"error,omitempty"`
-	ErrorID string `json:"error_id,omitempty"`
+	OK    bool   `json:"ok"`
+	Data  any    `json:"data,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Fields holds one message per input when a request broke several rules.
+	Fields  map[string]string `json:"fields,omitempty"`
+	ErrorID string            `json:"error_id,omitempty"`
 }
 
 // apiOK answers 200 with {"ok":true,"data":…}.
@@ -41,6 +45,7 @@ var errorPages = map[int]errorPage{
 	fiber.StatusForbidden: {"🛡️", "Access Denied", "You don't have permission to view this page.", ""},
 	fiber.StatusInternalServerError: {"⚔️", "Something broke",
 		"Our raid leader pulled before the tank was ready. It's been logged — blame Trog, then try again.", ""},
+	fiber.StatusServiceUnavailable: {"⏳", "Taking too long", msgUnavailable, ""},
 }
 
 // notFound is the last handler: nothing else matched.
@@ -48,43 +53,123 @@ func (s *Server) notFound(c fiber.Ctx) error {
 	return fiber.ErrNotFound
 }
 
-// handleError is Fiber's error handler: a JSON envelope under /api/, an
-// HTML page elsewhere. Unexpected errors get an id that is logged with the
-// detail, so users see the id and never the internals.
-func (s *Server) handleError(c fiber.Ctx, err error) error {
-	status := fiber.StatusInternalServerError
-	msg := ""
+// statusOf is the one mapping from an error kind to an HTTP status
+// (decision 1).
+func statusOf(k fault.Kind) int {
+	switch k {
+	case fault.KindMalformed:
+		return fiber.StatusBadRequest
+	case fault.KindUnauthenticated:
+		return fiber.StatusUnauthorized
+	case fault.KindForbidden:
+		return fiber.StatusForbidden
+	case fault.KindNotFound:
+		return fiber.StatusNotFound
+	case fault.KindConflict:
+		return fiber.StatusConflict
+	case fault.KindInvalid:
+		return fiber.StatusUnprocessableEntity
+	case fault.KindTooMany:
+		return fiber.StatusTooManyRequests
+	case fault.KindUnavailable:
+		return fiber.StatusServiceUnavailable
+	}
+	return fiber.StatusInternalServerError
+}
+
+// Answers for the two kinds whose detail is never shown.
+const (
+	msgInternal    = "Internal server error"
+	msgUnavailable = "The server is busy right now. Please try again in a moment."
+)
+
+// problem is what the translator makes of an error: the status, the text a
+// user may read, the per-field messages, and for server-side failures the
+// id that ties the answer to the log line.
+type problem struct {
+	Status  int
+	Message string
+	Fields  map[string]string
+	ErrorID string
+}
+
+// explain is the one translator from an error to what the user is told. A
+// *fault.Error speaks for itself; a *fiber.Error (routing, body limits, the
+// handlers' own 404s) keeps its code and text; a deadline is a 503; anything
+// else is a 500 whose detail goes to the log under an id and never to the
+// user.
+func (s *Server) explain(c fiber.Ctx, err error) problem {
+	var p problem
 	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		status = fe.Code
-		msg = fe.Message
+	if _, isFault := fault.As(err); !isFault && errors.As(err, &fe) {
+		p = problem{Status: fe.Code, Message: fe.Message}
+		if fe.Code == fiber.StatusNotFound && fe.Message == fiber.ErrNotFound.Message {
+			p.Message = "Not found"
+		}
+	} else {
+		p = problem{Status: statusOf(fault.KindOf(err)), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)}
 	}
-	errorID := ""
-	if status >= 500 {
-		errorID = newErrorID()
-		s.Log.Error("request failed", "error_id", errorID, "path", c.Path(), "method", c.Method(), "err", err)
-		msg = "Internal server error"
+	switch {
+	case p.Status == fiber.StatusServiceUnavailable:
+		p.ErrorID = newErrorID()
+		s.Log.Warn("request unavailable", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+		if p.Message == "" {
+			p.Message = msgUnavailable
+		}
+	case p.Status >= 500:
+		p.ErrorID = newErrorID()
+		s.Log.Error("request failed", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+		p.Message, p.Fields = msgInternal, nil
+	case p.Status == fiber.StatusNotFound && p.Message == "":
+		p.Message = "Not found"
 	}
-	if status == fiber.StatusNotFound && (msg == "" || msg == fiber.ErrNotFound.Message) {
-		msg = "Not found"
-	}
-	if isAPIPath(c.Path()) || strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) && !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
-		return c.Status(status).JSON(Envelope{OK: false, Error: msg, ErrorID: errorID})
-	}
-	page, ok := errorPages[status]
+	return p
+}
+
+// isRefusal reports whether err is a rule the user broke (a 4xx kind), as
+// opposed to a failure: refusals may be shown inside a re-rendered form,
+// failures go to the error handler.
+func isRefusal(err error) bool {
+	_, ok := fault.As(err)
 	if !ok {
-		page = errorPage{"⚠️", fiberStatusText(status), msg, ""}
-	} else if status != fiber.StatusNotFound && status < 500 && msg != "" && msg != fiberStatusText(status) {
-		page.Message = msg
+		return false
 	}
-	page.ErrorID = errorID
-	p := &Page{Title: page.Headline, Data: page, Status: status}
-	// Error pages show as for a visitor: no user block, no admin links.
+	k := fault.KindOf(err)
+	return k != fault.KindInternal && k != fault.KindUnavailable
+}
+
+// wantsJSON: the API, or a client that asked for JSON and not for HTML.
+func wantsJSON(c fiber.Ctx) bool {
+	accept := c.Get(fiber.HeaderAccept)
+	return isAPIPath(c.Path()) || strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, "text/html")
+}
+
+// handleError is Fiber's error handler, so a handler may simply return a
+// domain error: a JSON envelope under /api/, the error page elsewhere (its
+// bare fragment for htmx, as render does for every page). Forms that
+// re-render with field messages do so themselves (fault.FieldsOf) and never
+// reach here.
+func (s *Server) handleError(c fiber.Ctx, err error) error {
+	p := s.explain(c, err)
+	if wantsJSON(c) {
+		return c.Status(p.Status).JSON(Envelope{OK: false, Error: p.Message, Fields: p.Fields, ErrorID: p.ErrorID})
+	}
+	page, ok := errorPages[p.Status]
+	if !ok {
+		page = errorPage{"⚠️", fiberStatusText(p.Status), p.Message, ""}
+	} else if p.Status != fiber.StatusNotFound && p.Status != fiber.StatusInternalServerError &&
+		p.Message != "" && p.Message != fiberStatusText(p.Status) {
+		page.Message = p.Message
+	}
+	page.ErrorID = p.ErrorID
+	pg := &Page{Title: page.Headline, Data: page, Status: p.Status}
+	// Error pages show as for a visitor: no user block, no admin links (and
+	// no query: the request's deadline may be what failed).
 	c.Locals(viewerKey, nil)
-	if rerr := s.render(c, status, "pages/errors/error", p); rerr != nil {
+	if rerr := s.render(c, p.Status, "pages/errors/error", pg); rerr != nil {
 		s.Log.Error("render error page", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.Status(status).SendString(page.Headline)
+		return c.Status(p.Status).SendString(page.Headline)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -22,32 +22,6 @@ func intParam(c fiber.Ctx, name string) (int, error) {
 		return 0, fiber.ErrNotFound
 	}
 	return n, nil
-}
-
-// votingStatus maps a voting rule error to its HTTP status (decision 1).
-func votingStatus(err error) int {
-	switch voting.KindOf(err) {
-	case voting.KindNotFound:
-		return fiber.StatusNotFound
-	case voting.KindConflict:
-		return fiber.StatusConflict
-	case voting.KindForbidden:
-		return fiber.StatusForbidden
-	case voting.KindMalformed:
-		return fiber.StatusBadRequest
-	case voting.KindInvalid:
-		return fiber.StatusUnprocessableEntity
-	}
-	return fiber.StatusInternalServerError
-}
-
-// pageError turns a voting error into the HTML error page (or passes
-// unexpected errors on as 500s).
-func pageError(err error) error {
-	if voting.KindOf(err) == 0 {
-		return err
-	}
-	return fiber.NewError(votingStatus(err), err.Error())
 }
 
 func viewerLevel(v *Viewer) int {
@@ -62,7 +36,7 @@ func viewerLevel(v *Viewer) int {
 func (s *Server) visibleCampaign(c fiber.Ctx, id int) (*models.Campaign, error) {
 	camp, err := voting.Get(s.db(c), id)
 	if err != nil {
-		if voting.KindOf(err) == voting.KindNotFound {
+		if fault.Is(err, fault.KindNotFound) {
 			return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
 		}
 		return nil, err
@@ -264,9 +238,4 @@ func humanDuration(d time.Duration) string {
 	}
 	parts = append(parts, fmt.Sprintf("%ds", sec))
 	return strings.Join(parts, " ")
-}
-
-func isVotingErr(err error) bool {
-	var e *voting.Error
-	return errors.As(err, &e)
 }

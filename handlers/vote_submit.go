@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/voting"
 )
 
@@ -38,7 +39,7 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d", id))
 	}
-	if !isVotingErr(err) {
+	if !isRefusal(err) {
 		return err
 	}
 	// Re-read: the campaign may have closed or the player may have voted
@@ -50,7 +51,7 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	page.Error = err.Error()
+	page.Error = fault.MessageOf(err)
 	given := map[int]int{}
 	for _, p := range picks {
 		given[p.EntryID] = p.Rank
@@ -58,5 +59,5 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 	for i := range page.Entries {
 		page.Entries[i].Rank = given[page.Entries[i].ID]
 	}
-	return s.render(c, votingStatus(err), "pages/vote/show", &Page{Title: page.Title, Data: page})
+	return s.render(c, statusOf(fault.KindOf(err)), "pages/vote/show", &Page{Title: page.Title, Data: page})
 }

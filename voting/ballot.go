@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"patt/fault"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ const MaxPicks = 10
 
 // ParseBallotJSON reads {"picks":[{"entry_id":int,"rank":int},…]} and
 // checks its shape (§12.8): an object with a picks array of objects whose
-// two fields are whole numbers. Anything else is KindMalformed, never a
+// two fields are whole numbers. Anything else is fault.KindMalformed, never a
 // panic.
 func ParseBallotJSON(body []byte) ([]Pick, error) {
 	var in struct {
@@ -28,23 +29,23 @@ func ParseBallotJSON(body []byte) ([]Pick, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&in); err != nil {
-		return nil, errorf(KindMalformed, "Malformed ballot: expected {\"picks\":[{\"entry_id\":…,\"rank\":…}]}")
+		return nil, errorf(fault.KindMalformed, "Malformed ballot: expected {\"picks\":[{\"entry_id\":…,\"rank\":…}]}")
 	}
 	if in.Picks == nil {
-		return nil, errorf(KindMalformed, "Malformed ballot: picks is required")
+		return nil, errorf(fault.KindMalformed, "Malformed ballot: picks is required")
 	}
 	if len(in.Picks) > MaxPicks*5 {
-		return nil, errorf(KindMalformed, "Malformed ballot: too many picks")
+		return nil, errorf(fault.KindMalformed, "Malformed ballot: too many picks")
 	}
 	picks := make([]Pick, 0, len(in.Picks))
 	for i, p := range in.Picks {
 		if p == nil {
-			return nil, errorf(KindMalformed, "Malformed ballot: pick %d is not an object", i+1)
+			return nil, errorf(fault.KindMalformed, "Malformed ballot: pick %d is not an object", i+1)
 		}
 		eid, ok1 := wholeNumber(p["entry_id"])
 		rank, ok2 := wholeNumber(p["rank"])
 		if !ok1 || !ok2 {
-			return nil, errorf(KindMalformed, "Malformed ballot: pick %d needs whole-number entry_id and rank", i+1)
+			return nil, errorf(fault.KindMalformed, "Malformed ballot: pick %d needs whole-number entry_id and rank", i+1)
 		}
 		picks = append(picks, Pick{EntryID: eid, Rank: rank})
 	}
@@ -78,11 +79,11 @@ func ParseBallotForm(form map[string][]string) ([]Pick, error) {
 		eid, err1 := strconv.Atoi(strings.TrimPrefix(k, "rank_"))
 		rank, err2 := strconv.Atoi(v)
 		if err1 != nil || err2 != nil {
-			return nil, errorf(KindMalformed, "Malformed ballot: %q is not a rank", v)
+			return nil, errorf(fault.KindMalformed, "Malformed ballot: %q is not a rank", v)
 		}
 		picks = append(picks, Pick{EntryID: eid, Rank: rank})
 		if len(picks) > MaxPicks*5 {
-			return nil, errorf(KindMalformed, "Malformed ballot: too many picks")
+			return nil, errorf(fault.KindMalformed, "Malformed ballot: too many picks")
 		}
 	}
 	sort.Slice(picks, func(i, j int) bool { return picks[i].Rank < picks[j].Rank })
@@ -94,30 +95,30 @@ func ParseBallotForm(form map[string][]string) ([]Pick, error) {
 // entry from this campaign. The first failure wins.
 func CheckPicks(picks []Pick, n, campaignID int, entryIDs map[int]bool) error {
 	if len(picks) != n {
-		return errorf(KindMalformed, "Expected %d picks, got %d. Please select exactly %d picks.", n, len(picks), n)
+		return errorf(fault.KindMalformed, "Expected %d picks, got %d. Please select exactly %d picks.", n, len(picks), n)
 	}
 	seenEntry := map[int]bool{}
 	seenRank := map[int]bool{}
 	for _, p := range picks {
 		if seenEntry[p.EntryID] {
-			return errorf(KindMalformed, "Duplicate entries in picks")
+			return errorf(fault.KindMalformed, "Duplicate entries in picks")
 		}
 		seenEntry[p.EntryID] = true
 	}
 	for _, p := range picks {
 		if seenRank[p.Rank] {
-			return errorf(KindMalformed, "Duplicate ranks in picks")
+			return errorf(fault.KindMalformed, "Duplicate ranks in picks")
 		}
 		seenRank[p.Rank] = true
 	}
 	for _, p := range picks {
 		if p.Rank < 1 || p.Rank > n {
-			return errorf(KindMalformed, "Ranks must be exactly 1 to %d", n)
+			return errorf(fault.KindMalformed, "Ranks must be exactly 1 to %d", n)
 		}
 	}
 	for _, p := range picks {
 		if !entryIDs[p.EntryID] {
-			return errorf(KindMalformed, "Entry %d does not belong to campaign %d", p.EntryID, campaignID)
+			return errorf(fault.KindMalformed, "Entry %d does not belong to campaign %d", p.EntryID, campaignID)
 		}
 	}
 	return nil
@@ -126,7 +127,7 @@ func CheckPicks(picks []Pick, n, campaignID int, entryIDs map[int]bool) error {
 // CastBallot stores a player's ballot (§4.2 with the fixes of §12.6–8) in
 // one transaction: the campaign row is share-locked so a close waits for
 // it; the ballots row's UNIQUE (campaign, player) turns a concurrent second
-// submission into KindConflict. Right after, an early close is checked.
+// submission into fault.KindConflict. Right after, an early close is checked.
 func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pick) error {
 	var c models.Campaign
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -134,16 +135,16 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 			return err
 		}
 		if c.Status != StatusLive {
-			return errorf(KindConflict, "Campaign is %s, voting not allowed (campaign is not live)", c.Status)
+			return errorf(fault.KindConflict, "Campaign is %s, voting not allowed (campaign is not live)", c.Status)
 		}
 		if !now.Before(EndAt(&c)) {
-			return errorf(KindConflict, "Voting has ended: the campaign closed at %s (campaign is not live)",
+			return errorf(fault.KindConflict, "Voting has ended: the campaign closed at %s (campaign is not live)",
 				EndAt(&c).UTC().Format("Jan 02, 2006 15:04 UTC"))
 		}
 		var p models.Player
 		if err := tx.Select("id", "is_active").Where("id = ?", playerID).Take(&p).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errorf(KindNotFound, "Player %d not found", playerID)
+				return errorf(fault.KindNotFound, "Player %d not found", playerID)
 			}
 			return err
 		}
@@ -158,7 +159,7 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 			return err
 		}
 		if lvl < c.MinRankToVote {
-			return errorf(KindForbidden, "Player rank %d does not meet minimum required rank %d", lvl, c.MinRankToVote)
+			return errorf(fault.KindForbidden, "Player rank %d does not meet minimum required rank %d", lvl, c.MinRankToVote)
 		}
 		voted, err := HasVoted(tx, campaignID, playerID)
 		if err != nil {
@@ -209,7 +210,7 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 }
 
 func errAlreadyVoted() error {
-	return errorf(KindConflict, "Player has already voted in this campaign")
+	return errorf(fault.KindConflict, "Player has already voted in this campaign")
 }
 
 // CloseIfAllVoted closes a live campaign with early close on once every

@@ -1,6 +1,7 @@
 package voting
 
 import (
+	"patt/fault"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,7 +16,7 @@ func TestParseBallotJSON(t *testing.T) {
 		`{"picks":[{"entry_id":"1","rank":1}]}`, `{"picks":[{"entry_id":1.5,"rank":1}]}`, `{"picks":[null]}`,
 		`{"picks":[{"entry_id":99999999999,"rank":1}]}`} {
 		_, err := ParseBallotJSON([]byte(bad))
-		assert.Equal(t, KindMalformed, KindOf(err), bad)
+		assert.Equal(t, fault.KindMalformed, fault.KindOf(err), bad)
 	}
 }
 
@@ -24,11 +25,11 @@ func TestParseBallotForm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Pick{{EntryID: 3, Rank: 1}, {EntryID: 5, Rank: 2}}, picks)
 	_, err = ParseBallotForm(map[string][]string{"rank_x": {"1"}})
-	assert.Equal(t, KindMalformed, KindOf(err))
+	assert.Equal(t, fault.KindMalformed, fault.KindOf(err))
 }
 
 // FuzzParseBallot: any body either parses into picks or is a clean
-// KindMalformed error, and CheckPicks never lets through a ballot that is
+// fault.KindMalformed error, and CheckPicks never lets through a ballot that is
 // not exactly ranks 1..N over distinct campaign entries.
 func FuzzParseBallot(f *testing.F) {
 	for _, seed := range []string{
@@ -45,14 +46,14 @@ func FuzzParseBallot(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		picks, err := ParseBallotJSON(body)
 		if err != nil {
-			if KindOf(err) != KindMalformed {
-				t.Fatalf("error of kind %d: %v", KindOf(err), err)
+			if fault.KindOf(err) != fault.KindMalformed {
+				t.Fatalf("error of kind %d: %v", fault.KindOf(err), err)
 			}
 			return
 		}
 		if err := CheckPicks(picks, 3, 1, entries); err != nil {
-			if KindOf(err) != KindMalformed {
-				t.Fatalf("check error of kind %d: %v", KindOf(err), err)
+			if fault.KindOf(err) != fault.KindMalformed {
+				t.Fatalf("check error of kind %d: %v", fault.KindOf(err), err)
 			}
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"patt/fault"
 	"regexp"
 	"sort"
 	"strings"
@@ -118,7 +119,7 @@ func (s *Settings) validate(now time.Time) error {
 		f["discord_channel_id"] = "A Discord channel id is a number (up to 20 digits)."
 	}
 	if len(f) > 0 {
-		return &Error{Kind: KindInvalid, Msg: "Please fix the highlighted fields.", Fields: f}
+		return fault.InvalidFields("Please fix the highlighted fields.", f)
 	}
 	return nil
 }
@@ -169,7 +170,7 @@ func Update(db *gorm.DB, now time.Time, id int, s Settings) (*models.Campaign, e
 			return err
 		}
 		if c.Status != StatusDraft {
-			return errorf(KindConflict, "Campaign can only be edited while in draft status")
+			return errorf(fault.KindConflict, "Campaign can only be edited while in draft status")
 		}
 		s.apply(&c)
 		c.UpdatedAt = now
@@ -198,7 +199,7 @@ func lockCampaign(tx *gorm.DB, id int, c *models.Campaign, exclusive bool) error
 	}
 	err := q.Where("id = ?", id).Take(c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errorf(KindNotFound, "Campaign %d not found", id)
+		return errorf(fault.KindNotFound, "Campaign %d not found", id)
 	}
 	if err != nil {
 		return fmt.Errorf("load campaign %d: %w", id, err)
@@ -212,7 +213,7 @@ func Get(db *gorm.DB, id int) (*models.Campaign, error) {
 	err := db.Preload("Entries", func(q *gorm.DB) *gorm.DB { return q.Order("sort_order, id") }).
 		Where("id = ?", id).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errorf(KindNotFound, "Campaign %d not found", id)
+		return nil, errorf(fault.KindNotFound, "Campaign %d not found", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load campaign %d: %w", id, err)
@@ -245,7 +246,7 @@ func Activate(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
 			return err
 		}
 		if c.Status != StatusDraft {
-			return errorf(KindConflict, "Campaign is already %s, cannot activate", c.Status)
+			return errorf(fault.KindConflict, "Campaign is already %s, cannot activate", c.Status)
 		}
 		if err := readyToGoLive(tx, &c); err != nil {
 			return err
@@ -269,10 +270,10 @@ func readyToGoLive(tx *gorm.DB, c *models.Campaign) error {
 		return fmt.Errorf("count entries: %w", err)
 	}
 	if n == 0 {
-		return errorf(KindConflict, "Campaign has no entries yet, cannot activate")
+		return errorf(fault.KindConflict, "Campaign has no entries yet, cannot activate")
 	}
 	if int(n) < c.PicksPerVoter {
-		return errorf(KindConflict, "Campaign has %d entries but asks for %d picks, cannot activate", n, c.PicksPerVoter)
+		return errorf(fault.KindConflict, "Campaign has %d entries but asks for %d picks, cannot activate", n, c.PicksPerVoter)
 	}
 	return nil
 }
@@ -285,7 +286,7 @@ func Close(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
 			return err
 		}
 		if c.Status != StatusLive {
-			return errorf(KindConflict, "Campaign is %s, cannot close", c.Status)
+			return errorf(fault.KindConflict, "Campaign is %s, cannot close", c.Status)
 		}
 		return closeLocked(tx, now, &c)
 	})

@@ -3,6 +3,7 @@ package voting
 import (
 	"errors"
 	"fmt"
+	"patt/fault"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,11 +88,11 @@ func picksOf(c *models.Campaign, names ...string) []Pick {
 	return ps
 }
 
-func errContains(t *testing.T, err error, kind Kind, sub string) {
+func errContains(t *testing.T, err error, kind fault.Kind, sub string) {
 	t.Helper()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), sub)
-	assert.Equal(t, kind, KindOf(err), "kind of %q", err)
+	assert.Equal(t, kind, fault.KindOf(err), "kind of %q", err)
 }
 
 // §10.4 lifecycle and service vectors.
@@ -112,7 +113,7 @@ func TestLifecycleVectors(t *testing.T) {
 		assert.True(t, c.StartAt.Equal(t0.Add(2*time.Hour)))
 		// L3
 		_, err = Activate(db, t0, d.ID)
-		errContains(t, err, KindConflict, "already live")
+		errContains(t, err, fault.KindConflict, "already live")
 		c, err = Get(db, c.ID)
 		require.NoError(t, err)
 
@@ -128,54 +129,54 @@ func TestLifecycleVectors(t *testing.T) {
 		// L4
 		d3 := seedCampaign(t, db, nil, "A", "B", "C")
 		_, err = Close(db, t0, d3.ID)
-		errContains(t, err, KindConflict, "cannot close")
+		errContains(t, err, fault.KindConflict, "cannot close")
 		// L5
 		_, err = Update(db, t0, 99999, SettingsOf(d3))
-		errContains(t, err, KindNotFound, "not found")
+		errContains(t, err, fault.KindNotFound, "not found")
 		// L6 / L7: live or closed locks settings and entries
 		name := "X"
 		_, err = AddEntry(db, c.ID, EntryPatch{Name: &name})
-		errContains(t, err, KindConflict, "draft")
+		errContains(t, err, fault.KindConflict, "draft")
 		err = RemoveEntry(db, c.ID, c.Entries[0].ID)
-		errContains(t, err, KindConflict, "draft")
+		errContains(t, err, fault.KindConflict, "draft")
 		_, err = Update(db, t0, c.ID, SettingsOf(c))
-		errContains(t, err, KindConflict, "draft")
-		_, err = UpdateEntry(db, c.Entries[0].ID, EntryPatch{Name: &name})
-		errContains(t, err, KindConflict, "draft")
+		errContains(t, err, fault.KindConflict, "draft")
+		_, err = UpdateEntry(db, c.ID, c.Entries[0].ID, EntryPatch{Name: &name})
+		errContains(t, err, fault.KindConflict, "draft")
 
 		voter := seedPlayer(t, db, "Voter", 3)
 		seedPlayer(t, db, "Someone", 3) // so one ballot is not everyone's
 		// L8
 		err = CastBallot(db, t0, d3.ID, voter.ID, picksOf(d3, "A", "B", "C"))
-		errContains(t, err, KindConflict, "draft")
+		errContains(t, err, fault.KindConflict, "draft")
 		// L10: rank too low
 		initiate := seedPlayer(t, db, "Initiate", 1)
 		err = CastBallot(db, t0, c.ID, initiate.ID, picksOf(c, "A", "B", "C"))
-		errContains(t, err, KindForbidden, "rank")
+		errContains(t, err, fault.KindForbidden, "rank")
 		// L12
 		err = CastBallot(db, t0, c.ID, voter.ID, picksOf(c, "A"))
-		errContains(t, err, KindMalformed, "picks")
+		errContains(t, err, fault.KindMalformed, "picks")
 		// L13
 		dup := picksOf(c, "A", "B", "C")
 		dup[1].EntryID = dup[0].EntryID
 		err = CastBallot(db, t0, c.ID, voter.ID, dup)
-		errContains(t, err, KindMalformed, "Duplicate entries")
+		errContains(t, err, fault.KindMalformed, "Duplicate entries")
 		// L14
 		foreign := picksOf(c, "A", "B", "C")
 		foreign[2].EntryID = c2.Entries[0].ID
 		err = CastBallot(db, t0, c.ID, voter.ID, foreign)
-		errContains(t, err, KindMalformed, "does not belong")
+		errContains(t, err, fault.KindMalformed, "does not belong")
 		// §12.8: ranks exactly 1..N ({7,8,9} was accepted by the original)
 		odd := picksOf(c, "A", "B", "C")
 		for i := range odd {
 			odd[i].Rank += 6
 		}
 		err = CastBallot(db, t0, c.ID, voter.ID, odd)
-		errContains(t, err, KindMalformed, "exactly 1 to 3")
+		errContains(t, err, fault.KindMalformed, "exactly 1 to 3")
 		// L11
 		require.NoError(t, CastBallot(db, t0, c.ID, voter.ID, picksOf(c, "A", "B", "C")))
 		err = CastBallot(db, t0, c.ID, voter.ID, picksOf(c, "C", "B", "A"))
-		errContains(t, err, KindConflict, "already voted")
+		errContains(t, err, fault.KindConflict, "already voted")
 
 		// L17: close with 1 ballot → 3 result rows, first has rank 1
 		closed, err := Close(db, t0.Add(time.Hour), c.ID)
@@ -189,7 +190,7 @@ func TestLifecycleVectors(t *testing.T) {
 		// L9
 		other := seedPlayer(t, db, "Other", 3)
 		err = CastBallot(db, t0, c.ID, other.ID, picksOf(c, "A", "B", "C"))
-		errContains(t, err, KindConflict, "closed")
+		errContains(t, err, fault.KindConflict, "closed")
 		assert.Contains(t, err.Error(), "not live")
 	})
 }
@@ -263,9 +264,9 @@ func TestF2Regression(t *testing.T) {
 		assert.Equal(t, []int{7, 6, 5}, []int{m["Trog"].Score, m["Rocket"].Score, m["Mito"].Score})
 
 		err = CastBallot(db, t0, c.ID, initiate.ID, picksOf(c, "Trog", "Rocket", "Mito"))
-		errContains(t, err, KindForbidden, "rank")
+		errContains(t, err, fault.KindForbidden, "rank")
 		err = CastBallot(db, t0, c.ID, rocket.ID, picksOf(c, "Trog", "Rocket", "Mito"))
-		errContains(t, err, KindConflict, "already voted")
+		errContains(t, err, fault.KindConflict, "already voted")
 
 		require.NoError(t, CastBallot(db, t0, c.ID, trog.ID, picksOf(c, "Trog", "Shodoom", "Skate")))
 		c2, err := Get(db, c.ID)
@@ -289,7 +290,7 @@ func TestF2Regression(t *testing.T) {
 }
 
 // Two goroutines submit the same player's ballot at once: exactly one
-// succeeds and the other gets KindConflict (409), never a 500.
+// succeeds and the other gets fault.KindConflict (409), never a 500.
 func TestConcurrentDoubleVote(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		c := liveCampaign(t, db, func(s *Settings) { s.EarlyCloseIfAllVoted = false }, "A", "B", "C")
@@ -307,7 +308,7 @@ func TestConcurrentDoubleVote(t *testing.T) {
 					switch {
 					case err == nil:
 						ok.Add(1)
-					case KindOf(err) == KindConflict:
+					case fault.KindOf(err) == fault.KindConflict:
 						conflict.Add(1)
 					default:
 						t.Errorf("unexpected error: %v", err)
@@ -333,7 +334,7 @@ func TestDeadline(t *testing.T) {
 		p := seedPlayer(t, db, "Late", 3)
 		end := EndAt(c)
 		err := CastBallot(db, end, c.ID, p.ID, picksOf(c, "A", "B", "C"))
-		errContains(t, err, KindConflict, "ended")
+		errContains(t, err, fault.KindConflict, "ended")
 		require.NoError(t, CastBallot(db, end.Add(-time.Second), c.ID, p.ID, picksOf(c, "A", "B", "C")))
 
 		res, err := CheckStatuses(db, end)
@@ -416,21 +417,21 @@ func TestEntriesEditing(t *testing.T) {
 		c, _ = Get(db, c.ID)
 		assert.Equal(t, []string{"C", "B", "A"}, []string{c.Entries[0].Name, c.Entries[1].Name, c.Entries[2].Name})
 		err := ReorderEntries(db, c.ID, ids[:2])
-		assert.Equal(t, KindMalformed, KindOf(err))
+		assert.Equal(t, fault.KindMalformed, fault.KindOf(err))
 
 		link := "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz/view?usp=sharing"
-		e, err := UpdateEntry(db, c.Entries[0].ID, EntryPatch{ImageURL: &link})
+		e, err := UpdateEntry(db, c.ID, c.Entries[0].ID, EntryPatch{ImageURL: &link})
 		require.NoError(t, err)
 		assert.Equal(t, "https://lh3.googleusercontent.com/d/1AbCdEfGhIjKlMnOpQrStUvWxYz", *e.ImageURL)
 		bad := "javascript:alert(1)"
-		_, err = UpdateEntry(db, c.Entries[0].ID, EntryPatch{ImageURL: &bad})
-		assert.Equal(t, KindInvalid, KindOf(err))
-		assert.Contains(t, FieldErrors(err), "image_url")
+		_, err = UpdateEntry(db, c.ID, c.Entries[0].ID, EntryPatch{ImageURL: &bad})
+		assert.Equal(t, fault.KindInvalid, fault.KindOf(err))
+		assert.Contains(t, fault.FieldsOf(err), "image_url")
 
 		require.NoError(t, RemoveEntry(db, c.ID, c.Entries[0].ID))
 		err = RemoveEntry(db, c.ID, c.Entries[0].ID)
-		errContains(t, err, KindNotFound, "not found")
-		var verr *Error
+		errContains(t, err, fault.KindNotFound, "not found")
+		var verr *fault.Error
 		assert.True(t, errors.As(err, &verr))
 	})
 }
@@ -443,7 +444,7 @@ func TestSettingsValidation(t *testing.T) {
 	s.DurationHours = 0
 	s.DiscordChannelID = "general"
 	err := s.validate(t0)
-	f := FieldErrors(err)
+	f := fault.FieldsOf(err)
 	for _, k := range []string{"title", "type", "picks_per_voter", "duration_hours", "discord_channel_id"} {
 		assert.Contains(t, f, k)
 	}
@@ -451,7 +452,7 @@ func TestSettingsValidation(t *testing.T) {
 	s.Title = "Old"
 	s.StartAt = t0.Add(-48 * time.Hour)
 	s.DurationHours = 24
-	assert.Contains(t, FieldErrors(s.validate(t0)), "start_at")
+	assert.Contains(t, fault.FieldsOf(s.validate(t0)), "start_at")
 	s = DefaultSettings(t0)
 	s.Title = "x"
 	s.AgentChattiness = "extreme"
@@ -486,4 +487,32 @@ func TestNormalizeImageURL(t *testing.T) {
 		_, ok := NormalizeImageURL(bad)
 		assert.False(t, ok, bad)
 	}
+}
+
+// An entry addressed through the wrong campaign is missing: nothing is
+// written, whether the entry is renamed, removed or moved.
+func TestEntryOfAnotherCampaignIsNotFound(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		a := seedCampaign(t, db, nil, "A1", "A2")
+		b := seedCampaign(t, db, nil, "B1", "B2")
+		other := b.Entries[0].ID
+		name := "Renamed"
+		_, err := UpdateEntry(db, a.ID, other, EntryPatch{Name: &name})
+		errContains(t, err, fault.KindNotFound, "not found")
+		errContains(t, RemoveEntry(db, a.ID, other), fault.KindNotFound, "not found")
+		errContains(t, MoveEntry(db, a.ID, other, 1), fault.KindNotFound, "not found")
+		assert.Equal(t, fault.KindMalformed, fault.KindOf(ReorderEntries(db, a.ID, []int{a.Entries[0].ID, other})))
+
+		b, err = Get(db, b.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"B1", "B2"}, []string{b.Entries[0].Name, b.Entries[1].Name})
+		a, err = Get(db, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"A1", "A2"}, []string{a.Entries[0].Name, a.Entries[1].Name})
+
+		// By its own id (the API's address) the entry is found.
+		e, err := UpdateEntryByID(db, other, EntryPatch{Name: &name})
+		require.NoError(t, err)
+		assert.Equal(t, "Renamed", e.Name)
+	})
 }

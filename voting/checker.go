@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"patt/fault"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,7 +50,7 @@ func CheckStatuses(db *gorm.DB, now time.Time) (CheckResult, error) {
 			res.Activated = append(res.Activated, id)
 			return tx.Model(&c).Updates(map[string]any{"status": StatusLive, "updated_at": now}).Error
 		})
-		if err != nil && KindOf(err) != KindConflict {
+		if err != nil && fault.KindOf(err) != fault.KindConflict {
 			errs = append(errs, fmt.Errorf("activate %d: %w", id, err))
 		}
 	}
@@ -60,7 +61,7 @@ func CheckStatuses(db *gorm.DB, now time.Time) (CheckResult, error) {
 	}
 	for _, c := range live {
 		if !now.Before(EndAt(&c)) {
-			if _, err := Close(db, now, c.ID); err != nil && KindOf(err) != KindConflict {
+			if _, err := Close(db, now, c.ID); err != nil && fault.KindOf(err) != fault.KindConflict {
 				errs = append(errs, fmt.Errorf("close %d: %w", c.ID, err))
 			} else if err == nil {
 				res.Closed = append(res.Closed, c.ID)
@@ -87,7 +88,7 @@ func RefreshStatus(db *gorm.DB, now time.Time, c *models.Campaign) (*models.Camp
 		return c, nil
 	}
 	closed, err := Close(db, now, c.ID)
-	if KindOf(err) == KindConflict {
+	if fault.KindOf(err) == fault.KindConflict {
 		return Get(db, c.ID)
 	}
 	if err != nil {

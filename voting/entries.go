@@ -3,6 +3,7 @@ package voting
 import (
 	"errors"
 	"fmt"
+	"patt/fault"
 	"strings"
 
 	"gorm.io/gorm"
@@ -53,7 +54,7 @@ func (p *EntryPatch) apply(e *models.CampaignEntry) error {
 		e.PlayerID = nil
 	}
 	if len(f) > 0 {
-		return &Error{Kind: KindInvalid, Msg: "Please fix the highlighted fields.", Fields: f}
+		return fault.InvalidFields("Please fix the highlighted fields.", f)
 	}
 	return nil
 }
@@ -64,7 +65,7 @@ func draftOnly(tx *gorm.DB, campaignID int, verb string) (*models.Campaign, erro
 		return nil, err
 	}
 	if c.Status != StatusDraft {
-		return nil, errorf(KindConflict, "Entries can only be %s while campaign is in draft status", verb)
+		return nil, errorf(fault.KindConflict, "Entries can only be %s while campaign is in draft status", verb)
 	}
 	return &c, nil
 }
@@ -98,21 +99,41 @@ func AddEntry(db *gorm.DB, campaignID int, p EntryPatch) (*models.CampaignEntry,
 	return e, nil
 }
 
-func loadEntry(tx *gorm.DB, entryID int) (*models.CampaignEntry, error) {
+// loadEntry reads an entry for a change. With a campaign id, an entry of
+// another campaign is as missing as one that does not exist: the check comes
+// before any write, so a wrong pair of ids changes nothing.
+func loadEntry(tx *gorm.DB, campaignID *int, entryID int) (*models.CampaignEntry, error) {
 	var e models.CampaignEntry
 	err := tx.Where("id = ?", entryID).Take(&e).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && e.CampaignID == nil) {
-		return nil, errorf(KindNotFound, "Entry %d not found", entryID)
+		return nil, errorf(fault.KindNotFound, "Entry %d not found", entryID)
 	}
-	return &e, err
+	if err != nil {
+		return nil, fmt.Errorf("load entry %d: %w", entryID, err)
+	}
+	if campaignID != nil && *e.CampaignID != *campaignID {
+		return nil, errorf(fault.KindNotFound, "Entry %d not found in campaign %d", entryID, *campaignID)
+	}
+	return &e, nil
 }
 
-// UpdateEntry changes an entry of a draft campaign.
-func UpdateEntry(db *gorm.DB, entryID int, p EntryPatch) (*models.CampaignEntry, error) {
+// UpdateEntry changes an entry of a draft campaign; the entry must belong
+// to that campaign.
+func UpdateEntry(db *gorm.DB, campaignID, entryID int, p EntryPatch) (*models.CampaignEntry, error) {
+	return updateEntry(db, &campaignID, entryID, p)
+}
+
+// UpdateEntryByID changes an entry of whichever draft campaign holds it
+// (the API addresses entries by their own id).
+func UpdateEntryByID(db *gorm.DB, entryID int, p EntryPatch) (*models.CampaignEntry, error) {
+	return updateEntry(db, nil, entryID, p)
+}
+
+func updateEntry(db *gorm.DB, campaignID *int, entryID int, p EntryPatch) (*models.CampaignEntry, error) {
 	var e *models.CampaignEntry
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
-		if e, err = loadEntry(tx, entryID); err != nil {
+		if e, err = loadEntry(tx, campaignID, entryID); err != nil {
 			return err
 		}
 		if _, err := draftOnly(tx, *e.CampaignID, "edited"); err != nil {
@@ -140,7 +161,7 @@ func RemoveEntry(db *gorm.DB, campaignID, entryID int) error {
 			return fmt.Errorf("remove entry: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return errorf(KindNotFound, "Entry %d not found in campaign %d", entryID, campaignID)
+			return errorf(fault.KindNotFound, "Entry %d not found in campaign %d", entryID, campaignID)
 		}
 		return nil
 	})
@@ -162,11 +183,11 @@ func ReorderEntries(db *gorm.DB, campaignID int, ids []int) error {
 			want[id] = true
 		}
 		if len(ids) != len(have) {
-			return errorf(KindMalformed, "The new order must list every entry once")
+			return errorf(fault.KindMalformed, "The new order must list every entry once")
 		}
 		for _, id := range ids {
 			if !want[id] {
-				return errorf(KindMalformed, "The new order must list every entry once")
+				return errorf(fault.KindMalformed, "The new order must list every entry once")
 			}
 			delete(want, id)
 		}
@@ -195,7 +216,7 @@ func MoveEntry(db *gorm.DB, campaignID, entryID, delta int) error {
 		}
 	}
 	if at < 0 {
-		return errorf(KindNotFound, "Entry %d not found in campaign %d", entryID, campaignID)
+		return errorf(fault.KindNotFound, "Entry %d not found in campaign %d", entryID, campaignID)
 	}
 	to := at + delta
 	if to < 0 || to >= len(ids) {

@@ -6,10 +6,9 @@
 package voting
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -46,47 +45,11 @@ func ValidType(t string) bool {
 	return false
 }
 
-// Kind says what went wrong, so the HTTP layer can pick the status code
-// (decision 1) without parsing messages.
-type Kind int
-
-const (
-	KindNotFound  Kind = iota + 1 // 404
-	KindConflict                  // 409: wrong state, already voted
-	KindForbidden                 // 403: rank too low
-	KindMalformed                 // 400: a ballot that breaks the rules
-	KindInvalid                   // 422: a settings or entry form with field errors
-)
-
-// Error is a rule the caller broke. Msg is safe to show to the user.
-type Error struct {
-	Kind   Kind
-	Msg    string
-	Fields map[string]string // KindInvalid: field name → message
-}
-
-func (e *Error) Error() string { return e.Msg }
-
-func errorf(k Kind, format string, args ...any) *Error {
-	return &Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
-}
-
-// KindOf returns the kind of a voting error, 0 for anything else.
-func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return 0
-}
-
-// FieldErrors returns the per-field messages of a KindInvalid error.
-func FieldErrors(err error) map[string]string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Fields
-	}
-	return nil
+// errorf builds a rule error; the message is what the user reads. Every
+// error of this package is a *fault.Error (or wraps one), so the HTTP layer
+// picks the status from its kind (decision 1) without parsing messages.
+func errorf(k fault.Kind, format string, args ...any) *fault.Error {
+	return fault.Newf(k, format, args...)
 }
 
 // EndAt is when a campaign stops taking ballots: start_at + duration_hours.
