@@ -152,7 +152,7 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 		// while the ballot is in flight, or a caller that is not the web
 		// (the bot), must not count.
 		if !p.IsActive {
-			return errorf(KindForbidden, "Player is inactive and cannot vote")
+			return errorf(fault.KindForbidden, "Player is inactive and cannot vote")
 		}
 		lvl, err := RankLevel(tx, playerID)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/fault"
 	"patt/models"
 )
 
@@ -20,7 +21,7 @@ func TestCastBallotRefusesInactivePlayer(t *testing.T) {
 		require.NoError(t, db.Model(&models.Player{}).Where("id = ?", p.ID).Update("is_active", false).Error)
 
 		err := CastBallot(db, t0.Add(time.Hour), c.ID, p.ID, picksOf(c, "A", "B", "C"))
-		errContains(t, err, KindForbidden, "inactive")
+		errContains(t, err, fault.KindForbidden, "inactive")
 		voted, err := HasVoted(db, c.ID, p.ID)
 		require.NoError(t, err)
 		require.False(t, voted, "nothing stored")
