@@ -44,16 +44,16 @@ type Member struct {
 type Client struct {
 	L *lua.LState
 
-	Now            time.Time // the virtual clock
-	InGuild        bool
-	GuildName      string
-	GuildRealm     string // "" → GetGuildInfo returns nil (same realm as the player)
-	PlayerName     string
-	PlayerGUID     string
-	Realm          string // display form, e.g. "Bleeding Hollow"
+	Now             time.Time // the virtual clock
+	InGuild         bool
+	GuildName       string
+	GuildRealm      string // "" → GetGuildInfo returns nil (same realm as the player)
+	PlayerName      string
+	PlayerGUID      string
+	Realm           string // display form, e.g. "Bleeding Hollow"
 	NormalizedRealm string
-	OfficerNotes   bool // C_GuildInfo.CanViewOfficerNote()
-	Roster         []Member
+	OfficerNotes    bool // C_GuildInfo.CanViewOfficerNote()
+	Roster          []Member
 	// AnswerRosterRequests makes C_GuildInfo.GuildRoster() fire
 	// GUILD_ROSTER_UPDATE at once (the server answering); false leaves
 	// the request unanswered, as on a disconnect.
