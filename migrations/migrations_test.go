@@ -34,7 +34,7 @@ var seedSchema = []struct {
 	{"guild_identity.classes", &models.Class{}, []string{"id", "name", "color_hex"}},
 	{"guild_identity.specializations", &models.Specialization{}, []string{"id", "name", "class_id", "default_role_id"}},
 	{"guild_identity.discord_users", &models.DiscordUser{}, []string{"id", "discord_id", "username", "display_name", "highest_guild_role", "all_guild_roles", "joined_server_at", "last_sync", "is_present", "removed_at", "first_seen"}},
-	{"guild_identity.wow_characters", &models.Character{}, []string{"id", "character_name", "realm_slug", "realm_name", "blizzard_id", "class_id", "active_spec_id", "level", "item_level", "guild_rank_id", "achievement_points", "last_login_at", "profile_json", "addon_note", "addon_officer_note", "addon_last_sync", "first_seen", "last_api_sync", "removed_at"}},
+	{"guild_identity.wow_characters", &models.Character{}, []string{"id", "character_name", "realm_slug", "realm_name", "blizzard_id", "class_id", "active_spec_id", "level", "item_level", "guild_rank_id", "achievement_points", "last_login_at", "profile_json", "addon_note", "addon_officer_note", "addon_last_sync", "addon_guid", "addon_last_online_at", "first_seen", "last_api_sync", "removed_at"}},
 	{"guild_identity.players", &models.Player{}, []string{"id", "display_name", "discord_user_id", "website_user_id", "guild_rank_id", "guild_rank_source", "main_character_id", "main_spec_id", "offspec_character_id", "offspec_spec_id", "is_active", "notes", "timezone", "auto_invite_events", "created_at", "updated_at"}},
 	{"guild_identity.player_characters", &models.PlayerCharacter{}, []string{"id", "player_id", "character_id", "created_at"}},
 	{"guild_identity.audit_issues", &models.AuditIssue{}, []string{"id", "issue_type", "severity", "wow_character_id", "discord_member_id", "summary", "details", "issue_hash", "created_at", "resolved_at", "resolved_by", "notified_at"}},
@@ -59,6 +59,8 @@ var seedSchema = []struct {
 	{"patt.raid_signups", &models.RaidSignup{}, []string{"id", "event_id", "player_id", "status", "character_id", "role", "note", "source", "rh_signup_id", "changed_at", "pushed_at", "created_at"}},
 	{"patt.raid_bookings", &models.RaidBooking{}, []string{"id", "event_id", "action", "trigger", "status", "rh_event_id", "error", "officer_player_id", "started_at", "finished_at"}},
 	{"patt.raid_helper_unknown_signups", &models.RaidHelperUnknownSignup{}, []string{"id", "event_id", "discord_id", "name", "status", "seen_at"}},
+	{"guild_identity.addon_uploaders", &models.AddonUploader{}, []string{"id", "name", "key_prefix", "key_hash", "created_by_player_id", "created_at", "last_used_at", "revoked_at"}},
+	{"guild_identity.addon_uploads", &models.AddonUpload{}, []string{"id", "uploader_id", "uploader_name", "status", "schema_version", "addon_version", "export_time", "exporter_name", "exporter_realm", "guild_name", "member_count", "content_hash", "summary", "raw", "sync_log_id", "received_at"}},
 	{"patt.recurring_events", &models.RecurringEvent{}, []string{"id", "label", "event_type", "day_of_week", "default_start_time", "default_duration_minutes", "discord_channel_id", "raid_helper_template_id", "is_active", "display_on_public", "created_at", "updated_at"}},
 }
 

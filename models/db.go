@@ -200,6 +200,7 @@ func All() []any {
 		&CalendarToken{},
 		&JobRun{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
+		&AddonUploader{}, &AddonUpload{},
 	}
 }
 

@@ -90,6 +90,11 @@ type Character struct {
 	AddonNote         *string
 	AddonOfficerNote  *string
 	AddonLastSync     *time.Time
+	// AddonGUID is the character's GUID as PATTSync exported it
+	// ("Player-<server>-<hex>"); AddonLastOnlineAt is when the in-game
+	// roster last saw it online, to the hour (migration 0101).
+	AddonGUID         *string `gorm:"column:addon_guid"`
+	AddonLastOnlineAt *time.Time
 	FirstSeen         time.Time `gorm:"autoCreateTime"`
 	LastAPISync       *time.Time
 	RemovedAt         *time.Time
