@@ -33,14 +33,14 @@ var SchemaVersions = []int{1, 2}
 
 // Export is one roster export, whichever way it was uploaded.
 type Export struct {
-	SchemaVersion int    `json:"schema_version"`
-	ExportTime    int64  `json:"export_time"`
-	AddonVersion  string `json:"addon_version"`
-	GuildName     string `json:"guild_name"`
-	GuildRealm    string `json:"guild_realm"`
-	ExporterName  string `json:"exporter_name"`
-	ExporterRealm string `json:"exporter_realm"`
-	ExporterGUID  string `json:"exporter_guid"`
+	SchemaVersion int      `json:"schema_version"`
+	ExportTime    int64    `json:"export_time"`
+	AddonVersion  string   `json:"addon_version"`
+	GuildName     string   `json:"guild_name"`
+	GuildRealm    string   `json:"guild_realm"`
+	ExporterName  string   `json:"exporter_name"`
+	ExporterRealm string   `json:"exporter_realm"`
+	ExporterGUID  string   `json:"exporter_guid"`
 	Characters    []Member `json:"characters"`
 }
 
