@@ -27,6 +27,8 @@ const (
 var csrfExemptPaths = map[string]bool{
 	"/api/v1/auth/login":    true,
 	"/api/v1/auth/register": true,
+	addonUploadPath:         true,
+	addonUploadLegacyPath:   true,
 }
 
 // ErrCSRF is the answer to a state-changing request without a valid token.

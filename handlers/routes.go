@@ -172,6 +172,12 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/raid-events/:id", s.adminRaidEventsUpdate)
 	admin.Post("/raid-events/:id/attendance/:player_id", s.adminRaidEventsAttendanceToggle)
 
+	// PATTSync uploader keys (spec guild_sync §19): issue (shown once),
+	// revoke, and the latest uploads.
+	admin.Get("/addon-uploaders", s.adminAddonUploadersShow)
+	admin.Post("/addon-uploaders", s.adminAddonUploaderCreate)
+	admin.Post("/addon-uploaders/:id/revoke", s.adminAddonUploaderRevoke)
+
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
 	authAPI := app.Group("/api/v1/auth")
 	authAPI.Post("/login", loginLimited, s.apiLogin)
@@ -247,6 +253,15 @@ func (s *Server) routes(app *fiber.App) {
 	adminAPI.Post("/raid-events", s.scheduleAPIRaidEventsCreate)
 	adminAPI.Patch("/raid-events/:id", s.scheduleAPIRaidEventsUpdate)
 	adminAPI.Put("/raid-events/:id/attendance/:player_id", s.scheduleAPIAttendanceSet)
+
+	// PATTSync uploads from the companion (spec guild_sync §12, §19): an
+	// uploader key in X-API-Key instead of a session, so CSRF-exempt
+	// (csrf.go); rate-limited per IP and per key. The second address is
+	// the original companion's.
+	addonLimited := rateLimit(newRateLimiter(addonUploadLimit, addonUploadWindow, s.Now),
+		"Too many uploads; wait a few minutes and try again.", addonUploadKeys, nil)
+	app.Post(addonUploadPath, addonLimited, s.addonUpload)
+	app.Post(addonUploadLegacyPath, addonLimited, s.addonUpload)
 
 	// The Player Manager's player list, under its original address.
 	app.Get("/api/identity/players", officer, s.identityAPIPlayers)

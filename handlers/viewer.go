@@ -69,6 +69,7 @@ var adminAreas = []NavItem{
 	{Label: "Availability", Href: "/admin/availability"},
 	{Label: "Raid Events", Href: "/admin/raid-events"},
 	{Label: "Reference Tables", Href: "/admin/reference-tables"},
+	{Label: "Addon Uploads", Href: "/admin/addon-uploaders"},
 }
 
 func markActive(items []NavItem, path string) {
