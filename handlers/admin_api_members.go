@@ -27,18 +27,18 @@ func (s *Server) adminAPIMembersList(c fiber.Ctx) error {
 func (s *Server) adminAPIMemberCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	name, err1 := body.str("display_name")
 	rank, err2 := body.nullableInt("guild_rank_id")
 	if err := firstErr(err1, err2); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{
 		DisplayName: name.Value, RankID: rank.Value, Source: identity.RankSourceOverride,
 	})
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, fiber.Map{"id": p.ID, "display_name": p.DisplayName, "guild_rank_id": p.GuildRankID})
 }
@@ -51,7 +51,7 @@ func (s *Server) adminAPIMemberShow(c fiber.Ctx) error {
 	}
 	p, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, memberJSON(&p))
 }
@@ -86,7 +86,7 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	var p identity.PlayerPatch
 	var errs [5]error
@@ -96,14 +96,14 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 	p.IsActive, errs[3] = body.boolean("is_active")
 	p.Notes, errs[4] = body.nullableStr("notes")
 	if err := firstErr(errs[:]...); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	if _, err := identity.UpdatePlayer(s.db(c), id, p); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	pl, err := identity.PlayerByID(s.db(c), id)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, memberJSON(&pl))
 }
@@ -118,7 +118,7 @@ func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 	}
 	inv, p, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now())
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	var discordID any
 	if p.DiscordUser != nil {

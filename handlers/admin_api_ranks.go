@@ -40,11 +40,11 @@ func (s *Server) adminAPIRanksList(c fiber.Ctx) error {
 func (s *Server) adminAPIRankCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	p, err := rankPatchFrom(body)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	if !p.Name.Set || !p.Level.Set {
 		return apiError(c, fiber.StatusUnprocessableEntity, "name and level are required")
@@ -55,7 +55,7 @@ func (s *Server) adminAPIRankCreate(c fiber.Ctx) error {
 		WowRankIndex: p.WowRankIndex.Value,
 	})
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, toRankJSON(r))
 }
@@ -70,15 +70,15 @@ func (s *Server) adminAPIRankUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	patch, err := rankPatchFrom(body)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	r, err := identity.UpdateRank(s.db(c), id, patch)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, toRankJSON(r))
 }
@@ -102,7 +102,7 @@ func (s *Server) adminAPIRankDelete(c fiber.Ctx) error {
 		return err
 	}
 	if err := identity.DeleteRank(s.db(c), id); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, fiber.Map{"deleted": true})
 }

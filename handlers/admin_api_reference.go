@@ -37,7 +37,7 @@ func (s *Server) adminAPIRoleUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	key := "display_name"
 	if !body.has(key) {
@@ -45,14 +45,14 @@ func (s *Server) adminAPIRoleUpdate(c fiber.Ctx) error {
 	}
 	name, err := body.str(key)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	if !name.Set {
 		return apiError(c, fiber.StatusUnprocessableEntity, "display_name is required")
 	}
 	r, err := identity.RenameRole(s.db(c), id, name.Value)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, roleJSON(r))
 }
@@ -119,13 +119,13 @@ func (s *Server) adminAPISeasonsList(c fiber.Ctx) error {
 func (s *Server) adminAPISeasonCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	name, err1 := body.str("name")
 	start, err2 := body.str("start_date")
 	active, err3 := body.boolean("is_active")
 	if err := firstErr(err1, err2, err3); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	if !active.Set {
 		active.Value = true
@@ -136,7 +136,7 @@ func (s *Server) adminAPISeasonCreate(c fiber.Ctx) error {
 	}
 	se, err := identity.CreateSeason(s.db(c), name.Value, date, active.Value)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, seasonJSON(se))
 }
@@ -150,7 +150,7 @@ func (s *Server) adminAPISeasonUpdate(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	if body.has("start_date") {
 		return apiError(c, fiber.StatusUnprocessableEntity, "start_date cannot be changed after a season is created")
@@ -160,11 +160,11 @@ func (s *Server) adminAPISeasonUpdate(c fiber.Ctx) error {
 	p.Name, err1 = body.str("name")
 	p.IsActive, err2 = body.boolean("is_active")
 	if err := firstErr(err1, err2); err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	se, err := identity.UpdateSeason(s.db(c), id, p)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return err
 	}
 	return apiOK(c, seasonJSON(se))
 }

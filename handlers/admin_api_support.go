@@ -3,49 +3,21 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 )
 
 // Helpers shared by the officers' JSON API and pages: reading JSON bodies
-// and patches, and answering the identity rules' refusals with the status
-// of decision 1 (404 missing, 409 conflict, 422 validation).
+// and patches. Refusals of the identity rules are *fault.Error values that
+// the handlers return for the one translator (errors.go).
 
 // errBadJSON answers a body that is not a JSON object.
-var errBadJSON = fiber.NewError(fiber.StatusBadRequest, "Invalid JSON body")
-
-// identityStatus is the HTTP status for an error of the identity rules, or
-// 0 for an unexpected error (a 500).
-func identityStatus(err error) int {
-	switch {
-	case identity.IsNotFound(err):
-		return fiber.StatusNotFound
-	case identity.IsConflict(err), errors.Is(err, identity.ErrNoRanks):
-		return fiber.StatusConflict
-	case identity.IsValidation(err):
-		return fiber.StatusUnprocessableEntity
-	}
-	return 0
-}
-
-// apiIdentityError answers an identity error, or a request error such as
-// errBadJSON, as a JSON envelope; unexpected errors go to the error handler
-// (500 with an error id).
-func apiIdentityError(c fiber.Ctx, err error) error {
-	if st := identityStatus(err); st != 0 {
-		return apiError(c, st, err.Error())
-	}
-	var fe *fiber.Error
-	if errors.As(err, &fe) && fe.Code < fiber.StatusInternalServerError {
-		return apiError(c, fe.Code, fe.Message)
-	}
-	return err
-}
+var errBadJSON = fault.Malformed("Invalid JSON body")
 
 // pathID reads a positive integer path parameter; anything else is a 404
 // (no such thing can exist).
@@ -82,7 +54,7 @@ func (p patchBody) isNull(key string) bool {
 }
 
 func fieldError(key, want string) error {
-	return &identity.ValidationError{Field: key, Msg: fmt.Sprintf("%s must be %s", key, want)}
+	return fault.Invalid(key, fmt.Sprintf("%s must be %s", key, want))
 }
 
 // str reads a string field that may not be null.

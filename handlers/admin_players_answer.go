@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 )
 
@@ -48,7 +49,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 	var swap pmSwap
 	addCard := func(id int, oob bool) error {
 		p, err := identity.BoardPlayerCard(s.db(c), id, s.Now())
-		if identity.IsNotFound(err) {
+		if fault.Is(err, fault.KindNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -61,7 +62,7 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 	}
 	addChip := func(id int, oob bool) error {
 		chip, err := identity.BoardCharacterChip(s.db(c), id)
-		if identity.IsNotFound(err) {
+		if fault.Is(err, fault.KindNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -114,13 +115,13 @@ func (s *Server) pmAnswer(c fiber.Ctx, ch pmChange) error {
 // things, a JSON error that shows as a toast; a plain browser gets the
 // board with the message on top.
 func (s *Server) pmFail(c fiber.Ctx, cardID int, editing bool, err error) error {
-	status := identityStatus(err)
-	if status == 0 {
+	status, ok := refusal(err)
+	if !ok {
 		return err
 	}
 	if isHTMX(c) {
 		if cardID == 0 || status == fiber.StatusNotFound {
-			return apiError(c, status, err.Error())
+			return asJSON(c, err)
 		}
 		ctx, lerr := s.loadPMContext(c, nil, nil)
 		if lerr != nil {
@@ -128,17 +129,17 @@ func (s *Server) pmFail(c fiber.Ctx, cardID int, editing bool, err error) error 
 		}
 		p, lerr := identity.BoardPlayerCard(s.db(c), cardID, s.Now())
 		if lerr != nil {
-			return apiError(c, status, err.Error())
+			return asJSON(c, err)
 		}
 		card := s.card(ctx, p)
-		card.Error, card.Editing, card.Open = err.Error(), editing, true
+		card.Error, card.Editing, card.Open = fault.MessageOf(err), editing, true
 		return s.renderFragment(c, status, "partials/admin/pm_swap", &Page{Data: pmSwap{Cards: []pmCard{card}}})
 	}
 	page, perr := s.playerManagerPage(c, pmFilters{RankIDs: map[int]bool{}})
 	if perr != nil {
 		return perr
 	}
-	return s.renderAdmin(c, status, "pages/admin/players", &Page{Title: "Player Manager", Data: page, Flash: &Flash{Error: err.Error()}})
+	return s.renderAdmin(c, status, "pages/admin/players", &Page{Title: "Player Manager", Data: page, Flash: &Flash{Error: fault.MessageOf(err)}})
 }
 
 func uniqueIDs(ids []int, skip int) []int {

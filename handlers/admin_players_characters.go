@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) adminPlayerLinkCharacter(c fiber.Ctx) error {
 	}
 	charID, err := strconv.Atoi(c.FormValue("character_id"))
 	if err != nil {
-		return s.pmFail(c, id, false, &identity.ValidationError{Field: "character_id", Msg: "Choose a character to link."})
+		return s.pmFail(c, id, false, fault.Invalid("character_id", "Choose a character to link."))
 	}
 	mv, err := identity.LinkCharacter(s.db(c), id, charID)
 	if err != nil {

@@ -54,15 +54,15 @@ func (s *Server) adminPlayersData(c fiber.Ctx) error {
 func (s *Server) adminPlayersJSONCreate(c fiber.Ctx) error {
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	name, err := body.str("display_name")
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	card, err := identity.BoardPlayerCard(s.db(c), p.ID, s.Now())
 	if err != nil {
@@ -80,18 +80,18 @@ func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	snowflake, err := body.nullableStr("discord_id")
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	value := ""
 	if snowflake.Value != nil {
 		value = *snowflake.Value
 	}
 	if _, _, err := identity.LinkDiscord(s.db(c), id, value); err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	var out any
 	if value != "" {
@@ -108,15 +108,15 @@ func (s *Server) adminPlayersJSONRename(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	name, err := body.str("display_name")
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	p, err := identity.RenamePlayer(s.db(c), id, name.Value)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"player_id": p.ID, "display_name": p.DisplayName})
 }
@@ -129,7 +129,7 @@ func (s *Server) adminPlayersJSONDelete(c fiber.Ctx) error {
 	}
 	p, err := identity.DeletePlayer(s.db(c), id)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"deleted": true, "name": p.DisplayName})
 }
@@ -143,7 +143,7 @@ func (s *Server) adminPlayersJSONInvite(c fiber.Ctx) error {
 	}
 	inv, p, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now())
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"code": inv.Code, "url": s.inviteURL(inv.Code), "dm_sent": false, "has_discord": p.DiscordUserID != nil})
 }
@@ -157,7 +157,7 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	key := "player_id"
 	if !body.has(key) {
@@ -165,11 +165,11 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	}
 	target, err := body.nullableInt(key)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	ch, p, err := identity.AssignCharacter(s.db(c), id, target.Value)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	if p == nil {
 		return apiOK(c, fiber.Map{"char_id": id, "char_name": ch.Name, "player_id": nil, "player_name": "Unlinked"})
@@ -185,14 +185,14 @@ func (s *Server) adminCharactersJSONMainAlt(c fiber.Ctx) error {
 	}
 	body, err := readPatch(c)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	role, err := body.str("main_alt")
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	if _, err := identity.SetCharacterRole(s.db(c), id, role.Value); err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"char_id": id, "main_alt": role.Value})
 }
@@ -205,7 +205,7 @@ func (s *Server) adminCharactersJSONDelete(c fiber.Ctx) error {
 	}
 	ch, _, err := identity.DeleteCharacter(s.db(c), id)
 	if err != nil {
-		return apiIdentityError(c, err)
+		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"deleted": true, "char_name": ch.Name})
 }

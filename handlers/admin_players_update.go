@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/identity"
 )
 
@@ -22,10 +23,10 @@ func (s *Server) adminPlayerCreate(c fiber.Ctx) error {
 	name := c.FormValue("display_name")
 	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
 	if err != nil {
-		if st := identityStatus(err); st != 0 && isHTMX(c) {
+		if st, ok := refusal(err); ok && isHTMX(c) {
 			c.Set("HX-Retarget", "#pm-create")
 			c.Set("HX-Reswap", "outerHTML")
-			return s.renderFragment(c, st, "partials/admin/pm_create_fragment", &Page{Data: pmCreateForm{CSRF: csrfToken(c), Value: name, Error: err.Error()}})
+			return s.renderFragment(c, st, "partials/admin/pm_create_fragment", &Page{Data: pmCreateForm{CSRF: csrfToken(c), Value: name, Error: fault.MessageOf(err)}})
 		}
 		return s.pmFail(c, 0, false, err)
 	}
@@ -56,9 +57,6 @@ func (s *Server) adminPlayerRenameForm(c fiber.Ctx) error {
 func (s *Server) pmCardFragment(c fiber.Ctx, id int, editing bool) error {
 	p, err := identity.BoardPlayerCard(s.db(c), id, s.Now())
 	if err != nil {
-		if st := identityStatus(err); st != 0 {
-			return fiber.NewError(st, err.Error())
-		}
 		return err
 	}
 	ctx, err := s.loadPMContext(c, nil, nil)
@@ -108,7 +106,7 @@ func (s *Server) adminPlayerSetRank(c fiber.Ctx) error {
 	if raw == "derive" {
 		_, err = identity.ClearRankOverride(s.db(c), id)
 	} else if rankID, perr := strconv.Atoi(raw); perr != nil {
-		err = &identity.ValidationError{Field: "rank_id", Msg: "Choose a rank."}
+		err = fault.Invalid("rank_id", "Choose a rank.")
 	} else {
 		_, err = identity.SetRankOverride(s.db(c), id, rankID)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 	"patt/schedule"
@@ -157,7 +158,7 @@ func (s *Server) loadRefRow(db *gorm.DB, kind string, id int) (refRow, error) {
 				return row, nil
 			}
 		}
-		return row, &identity.NotFoundError{Msg: "Role " + strconv.Itoa(id) + " not found"}
+		return row, fault.NotFound("Role " + strconv.Itoa(id) + " not found")
 	default:
 		se, err := identity.SeasonByID(db, id)
 		row.Season, row.Form = se, seasonForm(se)
@@ -175,9 +176,6 @@ func (s *Server) adminReferenceRow(kind string, editing bool) fiber.Handler {
 		}
 		row, err := s.loadRefRow(s.db(c), kind, id)
 		if err != nil {
-			if st := identityStatus(err); st != 0 {
-				return fiber.NewError(st, err.Error())
-			}
 			return err
 		}
 		if !isHTMX(c) {
@@ -215,20 +213,17 @@ func (s *Server) refSaved(c fiber.Ctx, kind string, id int) error {
 // values and the message, with status 422 (invalid) or 409 (duplicate); 404
 // and unexpected errors go to the error handler.
 func (s *Server) refRefused(c fiber.Ctx, kind string, id int, form map[string]string, err error) error {
-	status := identityStatus(err)
-	if status == 0 || status == fiber.StatusNotFound {
-		if status != 0 {
-			return fiber.NewError(status, err.Error())
-		}
+	status, ok := refusal(err)
+	if !ok || status == fiber.StatusNotFound {
 		return err
 	}
 	row, lerr := s.loadRefRow(s.db(c), kind, id)
 	if lerr != nil {
 		return lerr
 	}
-	row.Editing, row.Error, row.Form = true, err.Error(), form
-	if ve, ok := err.(*identity.ValidationError); ok {
-		row.ErrField = ve.Field
+	row.Editing, row.Error, row.Form = true, fault.MessageOf(err), form
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.KindInvalid {
+		row.ErrField = fe.Field
 	}
 	if isHTMX(c) {
 		row.CSRF = csrfToken(c)
@@ -239,6 +234,6 @@ func (s *Server) refRefused(c fiber.Ctx, kind string, id int, form map[string]st
 		return perr
 	}
 	return s.renderAdmin(c, status, "pages/admin/reference_tables", &Page{
-		Title: "Reference Tables", Data: page, Flash: &Flash{Error: err.Error()},
+		Title: "Reference Tables", Data: page, Flash: &Flash{Error: fault.MessageOf(err)},
 	})
 }

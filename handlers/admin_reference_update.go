@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 )
@@ -27,7 +28,7 @@ func optionalInt(field, v, msg string) (*int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return nil, &identity.ValidationError{Field: field, Msg: msg}
+		return nil, fault.Invalid(field, msg)
 	}
 	return &n, nil
 }
@@ -43,8 +44,8 @@ func (s *Server) adminReferenceRankSave(c fiber.Ctx) error {
 	form := formValues(c, "name", "description", "scheduling_weight", "wow_rank_index", "discord_role_id")
 	weight, err := strconv.Atoi(strings.TrimSpace(form["scheduling_weight"]))
 	if err != nil {
-		return s.refRefused(c, "ranks", id, form, &identity.ValidationError{Field: "scheduling_weight",
-			Msg: "Scheduling weight must be a whole number between 0 and " + strconv.Itoa(identity.MaxSchedulingWeight) + "."})
+		return s.refRefused(c, "ranks", id, form, fault.Invalid("scheduling_weight",
+			"Scheduling weight must be a whole number between 0 and "+strconv.Itoa(identity.MaxSchedulingWeight)+"."))
 	}
 	wow, err := optionalInt("wow_rank_index", form["wow_rank_index"],
 		"WoW rank index must be a whole number between 0 and "+strconv.Itoa(identity.MaxWowRankIndex)+", or blank.")
@@ -102,16 +103,16 @@ func (s *Server) adminReferenceSeasonCreate(c fiber.Ctx) error {
 	var se models.RaidSeason
 	date, err := models.ParseDate(form.StartDate)
 	if err != nil || form.StartDate == "" {
-		err = &identity.ValidationError{Field: "start_date", Msg: "Season name and start date are required (date as YYYY-MM-DD)."}
+		err = fault.Invalid("start_date", "Season name and start date are required (date as YYYY-MM-DD).")
 	} else {
 		se, err = identity.CreateSeason(s.db(c), form.Name, date, true)
 	}
 	if err != nil {
-		status := identityStatus(err)
-		if status == 0 {
+		status, ok := refusal(err)
+		if !ok {
 			return err
 		}
-		form.Error = err.Error()
+		form.Error = fault.MessageOf(err)
 		if isHTMX(c) {
 			c.Set("HX-Retarget", "#season-create")
 			c.Set("HX-Reswap", "outerHTML")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 )
 
@@ -39,7 +40,7 @@ type MeCharacter struct {
 func (s *Server) apiMe(c fiber.Ctx) error {
 	p, err := identity.LoadProfile(s.db(c), viewerOf(c).PlayerID)
 	if errors.Is(err, identity.ErrProfileNotFound) {
-		return apiError(c, fiber.StatusUnauthorized, "Player not found.")
+		return fault.Wrap(fault.KindUnauthenticated, "Player not found.", err)
 	}
 	if err != nil {
 		return err

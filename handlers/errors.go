@@ -138,9 +138,32 @@ func isRefusal(err error) bool {
 	return k != fault.KindInternal && k != fault.KindUnavailable
 }
 
+// refusal is the status for a rule the user broke, for handlers that answer
+// it inside a re-rendered form or card; ok is false for a failure, which the
+// handler returns for the error handler to answer.
+func refusal(err error) (status int, ok bool) {
+	if !isRefusal(err) {
+		return 0, false
+	}
+	return statusOf(fault.KindOf(err)), true
+}
+
+// asJSON returns err for the error handler with the JSON envelope as the
+// answer, for the few JSON endpoints outside /api/ (the Player Manager's
+// page scripts and toasts).
+func asJSON(c fiber.Ctx, err error) error {
+	c.Locals(jsonErrorsKey{}, true)
+	return err
+}
+
+type jsonErrorsKey struct{}
+
 // wantsJSON: the API, or a client that asked for JSON and not for HTML.
 func wantsJSON(c fiber.Ctx) bool {
 	accept := c.Get(fiber.HeaderAccept)
+	if forced, _ := c.Locals(jsonErrorsKey{}).(bool); forced {
+		return true
+	}
 	return isAPIPath(c.Path()) || strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, "text/html")
 }
 

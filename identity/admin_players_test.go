@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"patt/fault"
 	"testing"
 	"time"
 
@@ -20,9 +21,9 @@ func TestPlayerUpdatesAndDeactivation(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "Trogdor", got.DisplayName)
 		_, err = RenamePlayer(db, p.ID, "")
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 		_, err = RenamePlayer(db, 99999, "x")
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 
 		_, err = SetPlayerActive(db, p.ID, false)
 		require.NoError(t, err)
@@ -44,7 +45,7 @@ func TestPlayerUpdatesAndDeactivation(t *testing.T) {
 		require.Equal(t, vet.ID, *got.GuildRankID)
 		require.Equal(t, RankSourceOverride, *got.GuildRankSource, "an officer's rank is an override")
 		_, err = UpdatePlayer(db, p.ID, PlayerPatch{GuildRankSource: To(admPtr("bogus"))})
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 	})
 }
 
@@ -80,15 +81,15 @@ func TestDeletePlayer(t *testing.T) {
 		require.NoError(t, db.Create(&models.AvailabilityWindow{PlayerID: q.ID, DayOfWeek: 1, EarliestStart: models.TimeOfDay{Hour: 20}, AvailableHours: 3}).Error)
 		require.NoError(t, db.Create(&models.InviteCode{Code: "HJKMNPQR", PlayerID: &q.ID, UsedAt: &now, CreatedAt: now}).Error)
 		_, err = DeletePlayer(db, q.ID)
-		require.True(t, IsConflict(err))
-		var ce *ConflictError
+		require.True(t, fault.Is(err, fault.KindConflict))
+		var ce *InUse
 		require.ErrorAs(t, err, &ce)
 		require.ElementsMatch(t, []string{"1 vote", "1 availability day", "1 used invite code"}, ce.Dependents)
 		require.Contains(t, err.Error(), "Voter")
 		require.Equal(t, "Voter", admReload(t, db, q.ID).DisplayName, "nothing was deleted")
 
 		_, err = DeletePlayer(db, 99999)
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 	})
 }
 
@@ -103,10 +104,10 @@ func TestLinkDiscord(t *testing.T) {
 		_, _, err = LinkDiscord(db, a.ID, "555")
 		require.NoError(t, err, "relinking the same member is a no-op")
 		_, _, err = LinkDiscord(db, b.ID, "555")
-		require.True(t, IsConflict(err))
+		require.True(t, fault.Is(err, fault.KindConflict))
 		require.Contains(t, err.Error(), "already linked to A")
 		_, _, err = LinkDiscord(db, b.ID, "404404")
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 		got, before, err := LinkDiscord(db, a.ID, "")
 		require.NoError(t, err)
 		require.Nil(t, got.DiscordUserID)

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"patt/fault"
 	"testing"
 	"time"
 
@@ -42,14 +43,14 @@ func TestRanks(t *testing.T) {
 		_, err = CreateRank(db, RankInput{Name: "Twenty", Level: 20})
 		require.NoError(t, err)
 		_, err = CreateRank(db, RankInput{Name: "Twenty again", Level: 20})
-		require.True(t, IsConflict(err))
+		require.True(t, fault.Is(err, fault.KindConflict))
 		require.Contains(t, err.Error(), "already exists")
 		_, err = CreateRank(db, RankInput{Name: "legend", Level: 21})
-		require.True(t, IsConflict(err), "names clash case-insensitively")
+		require.True(t, fault.Is(err, fault.KindConflict), "names clash case-insensitively")
 
 		// Updates: duplicate level → conflict; clearing nullable fields; validation.
 		_, err = UpdateRank(db, legend.ID, RankPatch{Level: To(20)})
-		require.True(t, IsConflict(err))
+		require.True(t, fault.Is(err, fault.KindConflict))
 		up, err := UpdateRank(db, legend.ID, RankPatch{Description: To[*string](nil), DiscordRoleID: To[*string](nil), SchedulingWeight: To(4)})
 		require.NoError(t, err)
 		require.Nil(t, up.Description)
@@ -61,22 +62,22 @@ func TestRanks(t *testing.T) {
 			{DiscordRoleID: To(admPtr("12ab"))}, {Name: To("  ")},
 		} {
 			_, err = UpdateRank(db, legend.ID, p)
-			require.True(t, IsValidation(err), "%+v → %v", p, err)
+			require.True(t, fault.Is(err, fault.KindInvalid), "%+v → %v", p, err)
 		}
 		officer := admRank(t, db, 4)
 		_, err = UpdateRank(db, legend.ID, RankPatch{WowRankIndex: To(officer.WowRankIndex)})
-		require.True(t, IsConflict(err), "wow rank index is unique")
+		require.True(t, fault.Is(err, fault.KindConflict), "wow rank index is unique")
 		_, err = UpdateRank(db, 99999, RankPatch{})
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 
 		// Delete: in use → conflict; unused → gone.
 		admPlayer(t, db, "Holder", 10)
 		err = DeleteRank(db, legend.ID)
-		require.True(t, IsConflict(err))
+		require.True(t, fault.Is(err, fault.KindConflict))
 		require.Contains(t, err.Error(), "1 player")
 		twenty, _ := RankByLevel(db, 20)
 		require.NoError(t, DeleteRank(db, twenty.ID))
-		require.True(t, IsNotFound(DeleteRank(db, twenty.ID)))
+		require.True(t, fault.Is(DeleteRank(db, twenty.ID), fault.KindNotFound))
 	})
 }
 
@@ -111,13 +112,13 @@ func TestCreatePlayer(t *testing.T) {
 		require.Equal(t, vet.ID, *p.GuildRankID)
 
 		_, err = CreatePlayer(db, NewPlayer{DisplayName: "   "})
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 		require.Contains(t, err.Error(), "display_name required")
 		_, err = CreatePlayer(db, NewPlayer{DisplayName: "X", RankID: admPtr(99999)})
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 
 		_, err = PlayerByID(db, 99999)
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 	})
 }
 
@@ -234,9 +235,9 @@ func TestCharacters(t *testing.T) {
 		require.NoError(t, err)
 		require.Nil(t, admReload(t, db, a.ID).MainCharacterID)
 		_, err = SetCharacterRole(db, chB.ID, "tank")
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 		_, err = SetCharacterRole(db, loose.ID, CharMain)
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 		require.Contains(t, err.Error(), "Character not linked to a player")
 
 		// Unlinking clears pointers.
@@ -265,7 +266,7 @@ func TestCharacters(t *testing.T) {
 		require.NoError(t, db.Take(&att, att.ID).Error)
 		require.Nil(t, att.CharacterID)
 		_, _, err = DeleteCharacter(db, chA.ID)
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 	})
 }
 
@@ -286,13 +287,13 @@ func TestSeasonEdits(t *testing.T) {
 		require.NotZero(t, s.ID)
 		require.Equal(t, today, s.StartDate)
 		_, err = CreateSeason(db, " ", today, true)
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 		up, err := UpdateSeason(db, s.ID, SeasonPatch{IsActive: To(false)})
 		require.NoError(t, err)
 		require.False(t, up.IsActive)
 		require.Equal(t, "Liberation of Undermine", up.Name)
 		_, err = UpdateSeason(db, 99999, SeasonPatch{})
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 	})
 }
 
@@ -306,9 +307,9 @@ func TestRoles(t *testing.T) {
 		require.Equal(t, "Meat Shield", r.DisplayName)
 		require.Equal(t, "Tank", r.Name, "the stable key never changes")
 		_, err = RenameRole(db, roles[0].ID, "")
-		require.True(t, IsValidation(err))
+		require.True(t, fault.Is(err, fault.KindInvalid))
 		_, err = RenameRole(db, 999, "X")
-		require.True(t, IsNotFound(err))
+		require.True(t, fault.Is(err, fault.KindNotFound))
 		specs, err := Specializations(db)
 		require.NoError(t, err)
 		require.Len(t, specs, 39)

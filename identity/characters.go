@@ -16,7 +16,7 @@ const (
 	CharAlt     = "alt"
 )
 
-// CharacterByID returns the character or a NotFoundError.
+// CharacterByID returns the character or a KindNotFound fault.
 func CharacterByID(db *gorm.DB, id int) (models.Character, error) {
 	var c models.Character
 	err := db.Take(&c, id).Error

@@ -3,72 +3,44 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"patt/fault"
 	"strings"
 
 	"gorm.io/gorm"
 )
 
-// The rules answer with three kinds of refusal, so every caller can map them
-// to the same HTTP status: a missing thing (404), a conflict with what is
-// stored — a duplicate, a row still in use, a wrong state (409) — and input
-// that breaks a rule (422). Messages are written for officers to read.
-
-// NotFoundError says the thing asked for does not exist.
-type NotFoundError struct{ Msg string }
-
-func (e *NotFoundError) Error() string { return e.Msg }
-
-// ConflictError says the change clashes with stored data. Dependents names
-// what still points at a row that was asked to go (e.g. "3 votes").
-type ConflictError struct {
-	Msg        string
-	Dependents []string
-}
-
-func (e *ConflictError) Error() string { return e.Msg }
-
-// ValidationError says one input field breaks a rule.
-type ValidationError struct {
-	Field string
-	Msg   string
-}
-
-func (e *ValidationError) Error() string { return e.Msg }
+// The rules refuse with *fault.Error values, so every caller maps them to
+// the same HTTP status: a missing thing (KindNotFound, 404), a conflict with
+// what is stored — a duplicate, a row still in use, a wrong state
+// (KindConflict, 409) — and input that breaks a rule (KindInvalid with the
+// field, 422). Messages are written for officers to read.
 
 func notFound(format string, args ...any) error {
-	return &NotFoundError{Msg: fmt.Sprintf(format, args...)}
+	return fault.Newf(fault.KindNotFound, format, args...)
 }
 
 func conflict(format string, args ...any) error {
-	return &ConflictError{Msg: fmt.Sprintf(format, args...)}
+	return fault.Newf(fault.KindConflict, format, args...)
 }
 
 func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	return fault.Invalid(field, fmt.Sprintf(format, args...))
 }
 
-// IsNotFound, IsConflict and IsValidation classify an error of this package.
-func IsNotFound(err error) bool {
-	var e *NotFoundError
-	return errors.As(err, &e)
-}
+// InUse names what still points at a row that was asked to go ("3 votes").
+// It is the cause of the KindConflict refusal, reachable with errors.As.
+type InUse struct{ Dependents []string }
 
-func IsConflict(err error) bool {
-	var e *ConflictError
-	return errors.As(err, &e)
-}
+func (e *InUse) Error() string { return "in use by " + strings.Join(e.Dependents, ", ") }
 
-func IsValidation(err error) bool {
-	var e *ValidationError
-	return errors.As(err, &e)
+// inUse is the refusal to delete something still referenced.
+func inUse(msg string, deps []string) error {
+	return fault.Wrap(fault.KindConflict, msg, &InUse{Dependents: deps})
 }
 
 // dependentsConflict builds the refusal to delete something still in use.
 func dependentsConflict(what string, deps []string) error {
-	return &ConflictError{
-		Msg:        fmt.Sprintf("%s cannot be deleted while it has %s.", what, strings.Join(deps, ", ")),
-		Dependents: deps,
-	}
+	return inUse(fmt.Sprintf("%s cannot be deleted while it has %s.", what, strings.Join(deps, ", ")), deps)
 }
 
 func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }

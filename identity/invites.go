@@ -16,7 +16,7 @@ import (
 // IssueInvite gives a player without a website account a fresh invite code
 // (older unused codes stop working), in one transaction. It returns the
 // code and the player, with Discord user, for the answer. A player who
-// already has an account is a ConflictError.
+// already has an account is a KindConflict fault.
 func IssueInvite(db *gorm.DB, playerID int, issuedBy *int, now time.Time) (*models.InviteCode, models.Player, error) {
 	var inv *models.InviteCode
 	var p models.Player
@@ -38,7 +38,7 @@ func IssueInvite(db *gorm.DB, playerID int, issuedBy *int, now time.Time) (*mode
 }
 
 // RevokeOpenInvite ends the player's open invite code; a player without one
-// is a ConflictError.
+// is a KindConflict fault.
 func RevokeOpenInvite(db *gorm.DB, playerID int, now time.Time) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		if _, err := loadPlayer(tx, playerID); err != nil {

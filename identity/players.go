@@ -25,7 +25,7 @@ const maxPlayerName = 100
 
 // ErrNoRanks is returned when a player is created without a rank and there
 // is no rank to default to.
-var ErrNoRanks = errors.New("No ranks configured: no Initiate rank (level 1) found — run seed first")
+var ErrNoRanks = fault.Conflict("No ranks configured: no Initiate rank (level 1) found — run seed first")
 
 // NewPlayer is a player an officer adds by hand.
 type NewPlayer struct {
@@ -51,7 +51,7 @@ func CreatePlayer(db *gorm.DB, in NewPlayer) (models.Player, error) {
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if in.RankID != nil {
 			if _, err := RankByID(tx, *in.RankID); err != nil {
-				if IsNotFound(err) {
+				if fault.Is(err, fault.KindNotFound) {
 					return invalid("guild_rank_id", "Rank %d not found", *in.RankID)
 				}
 				return err
@@ -87,7 +87,7 @@ func lowestRank(tx *gorm.DB) (models.GuildRank, error) {
 }
 
 // PlayerByID returns the player with rank, Discord user and characters, or
-// a NotFoundError.
+// a KindNotFound fault.
 func PlayerByID(db *gorm.DB, id int) (models.Player, error) {
 	var p models.Player
 	err := db.Preload("Rank").Preload("DiscordUser").Preload("Characters.Character").Take(&p, id).Error
@@ -187,7 +187,7 @@ func SetPlayerRank(db *gorm.DB, id int, ch RankChange) (models.Player, error) {
 		if ch.RankID.Set {
 			if r := ch.RankID.Value; r != nil {
 				if _, err := RankByID(tx, *r); err != nil {
-					if IsNotFound(err) {
+					if fault.Is(err, fault.KindNotFound) {
 						return nil, invalid("guild_rank_id", "Rank %d not found", *r)
 					}
 					return nil, err
@@ -330,7 +330,7 @@ func setAccountActive(tx *gorm.DB, userID *int, active bool) error {
 // DeletePlayer removes a player and their character links (the characters
 // stay, unlinked). Unused invite codes go with the player. A player that
 // anything else still points at — votes, availability, attendance, a
-// website account… — is not deleted: the ConflictError names those
+// website account… — is not deleted: the KindConflict fault names those
 // dependents, and deactivating is the way to retire such a player.
 func DeletePlayer(db *gorm.DB, id int) (models.Player, error) {
 	var pl models.Player
@@ -351,7 +351,7 @@ func DeletePlayer(db *gorm.DB, id int) (models.Player, error) {
 		}
 		err = tx.Delete(&models.Player{}, id).Error
 		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return &ConflictError{Msg: fmt.Sprintf("Player %s is still referenced elsewhere and cannot be deleted; deactivate them instead.", pl.DisplayName)}
+			return conflict("Player %s is still referenced elsewhere and cannot be deleted; deactivate them instead.", pl.DisplayName)
 		}
 		if err != nil {
 			return fmt.Errorf("delete player %d: %w", id, err)
@@ -414,8 +414,8 @@ func ClearRankOverride(db *gorm.DB, playerID int) (RankDerivation, error) {
 }
 
 // LinkDiscord links the Discord member with that snowflake to the player;
-// an empty snowflake unlinks. An unknown snowflake is a NotFoundError, a
-// member already linked to another player a ConflictError. It returns the
+// an empty snowflake unlinks. An unknown snowflake is a KindNotFound fault, a
+// member already linked to another player a KindConflict fault. It returns the
 // player as now linked and the Discord user linked before (nil for none),
 // so a page can redraw both.
 func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, *int, error) {
@@ -502,7 +502,7 @@ func PlayerNames(db *gorm.DB) ([]models.Player, error) {
 }
 
 // PlayerTimezone is the player's own time zone (players.timezone, possibly
-// empty), or a NotFoundError.
+// empty), or a KindNotFound fault.
 func PlayerTimezone(db *gorm.DB, playerID int) (string, error) {
 	var p models.Player
 	err := db.Select("id", "timezone").Take(&p, playerID).Error

@@ -3,6 +3,7 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"patt/fault"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func (e ProfileFieldErrors) Error() string {
 }
 
 // ErrProfileNotFound means the player behind a session is gone.
-var ErrProfileNotFound = errors.New("player not found")
+var ErrProfileNotFound = fault.NotFound("player not found")
 
 // LoadProfile returns the player with everything /profile shows: rank,
 // Discord account, main and off-spec picks, and the owned characters (with
@@ -138,7 +139,7 @@ type ProfileCharacters struct {
 func SaveProfileCharacters(db *gorm.DB, playerID int, in ProfileCharacters, now time.Time) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		if err := RequireActive(tx, playerID); err != nil {
-			if IsNotFound(err) {
+			if fault.Is(err, fault.KindNotFound) {
 				return ErrProfileNotFound
 			}
 			return err

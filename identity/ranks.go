@@ -27,7 +27,7 @@ func Ranks(db *gorm.DB) ([]models.GuildRank, error) {
 	return ranks, nil
 }
 
-// RankByID returns the rank or a NotFoundError.
+// RankByID returns the rank or a KindNotFound fault.
 func RankByID(db *gorm.DB, id int) (models.GuildRank, error) {
 	var r models.GuildRank
 	err := db.Take(&r, id).Error
@@ -75,7 +75,7 @@ type RankPatch struct {
 }
 
 // CreateRank adds a rank. Name and level are unique: a clash is a
-// ConflictError "Rank with that name or level already exists".
+// KindConflict "Rank with that name or level already exists".
 func CreateRank(db *gorm.DB, in RankInput) (models.GuildRank, error) {
 	r := models.GuildRank{
 		Name:             strings.TrimSpace(in.Name),
@@ -173,10 +173,7 @@ func DeleteRank(db *gorm.DB, id int) error {
 			}
 		}
 		if len(deps) > 0 {
-			return &ConflictError{
-				Msg:        fmt.Sprintf("Rank %s is in use by %s; move them to another rank first.", r.Name, strings.Join(deps, " and ")),
-				Dependents: deps,
-			}
+			return inUse(fmt.Sprintf("Rank %s is in use by %s; move them to another rank first.", r.Name, strings.Join(deps, " and ")), deps)
 		}
 		if err := tx.Delete(&models.GuildRank{}, id).Error; err != nil {
 			return fmt.Errorf("delete rank %d: %w", id, err)

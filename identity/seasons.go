@@ -16,7 +16,7 @@ const maxSeasonName = 100
 // (schedule.ListSeasons, schedule.SeasonOn); identity keeps the officers'
 // edits of the Reference Tables.
 
-// SeasonByID returns the season or a NotFoundError.
+// SeasonByID returns the season or a KindNotFound fault.
 func SeasonByID(db *gorm.DB, id int) (models.RaidSeason, error) {
 	var s models.RaidSeason
 	err := db.Take(&s, id).Error
