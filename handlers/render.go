@@ -173,6 +173,9 @@ var flashMessages = map[string]string{
 	"ref-saved":            "Saved!",
 	"ref-season-created":   "Season created.",
 
+	// background jobs (admin)
+	"job-started": "Job started. Its run shows below when it ends.",
+
 	// raid scheduling
 	"availability-saved":   "Availability saved",
 	"calendar-regenerated": "New calendar address made; the old one no longer works",

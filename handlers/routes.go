@@ -178,6 +178,11 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/addon-uploaders", s.adminAddonUploaderCreate)
 	admin.Post("/addon-uploaders/:id/revoke", s.adminAddonUploaderRevoke)
 
+	// Background jobs: what runs when, recent runs, "Run now".
+	admin.Get("/jobs", s.adminJobsShow)
+	admin.Get("/jobs/panel", s.adminJobsPanel) // fragment: polled while a job runs
+	admin.Post("/jobs/:name/run", s.adminJobRun)
+
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
 	authAPI := app.Group("/api/v1/auth")
 	authAPI.Post("/login", loginLimited, s.apiLogin)

@@ -70,6 +70,7 @@ var adminAreas = []NavItem{
 	{Label: "Raid Events", Href: "/admin/raid-events"},
 	{Label: "Reference Tables", Href: "/admin/reference-tables"},
 	{Label: "Addon Uploads", Href: "/admin/addon-uploaders"},
+	{Label: "Jobs", Href: "/admin/jobs"},
 }
 
 func markActive(items []NavItem, path string) {
