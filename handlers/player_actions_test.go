@@ -42,7 +42,9 @@ func newPMSurfaces(t *testing.T, db *gorm.DB) *pmSurfaces {
 	_, officer := seedMember(t, db, "Officer4", 4)
 	tok := tokenFor(t, s, officer)
 	return &pmSurfaces{t: t, db: db, s: s, browser: newBrowser(t, app).loginAs(s, officer),
-		api: func(method, path, body string) (*http.Response, string) { return apiCall(t, app, tok, method, path, body) }}
+		api: func(method, path, body string) (*http.Response, string) {
+			return apiCall(t, app, tok, method, path, body)
+		}}
 }
 
 func (p *pmSurfaces) htmx(path, field string) pmSurface {
