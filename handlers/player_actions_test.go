@@ -70,8 +70,8 @@ func (p *pmSurfaces) membersAPI(body string) pmSurface {
 	}}
 }
 
-// refusal is one input every surface must refuse the same way.
-type refusal struct {
+// pmRefusal is one input every surface must refuse the same way.
+type pmRefusal struct {
 	why     string
 	id      func() int
 	input   string
@@ -79,7 +79,7 @@ type refusal struct {
 	message string
 }
 
-func (p *pmSurfaces) requireSameRefusals(surfaces []pmSurface, cases []refusal) {
+func (p *pmSurfaces) requireSameRefusals(surfaces []pmSurface, cases []pmRefusal) {
 	p.t.Helper()
 	for _, rc := range cases {
 		for _, sf := range surfaces {
@@ -119,7 +119,7 @@ func TestPlayerActionRename(t *testing.T) {
 			return pmSurface{sf.name, func(id int, in string) (int, string) { return send(id, string(jsonString(in))) }}
 		}
 		surfaces := []pmSurface{htmx, quote(page), quote(api)}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"blank name", fixed(target.ID), "   ", http.StatusUnprocessableEntity, "display_name required"},
 			{"too long", fixed(target.ID), strings.Repeat("x", 101), http.StatusUnprocessableEntity, "Display name must be at most 100 characters."},
 			{"no such player", fixed(99999), "Ghost", http.StatusNotFound, "Player 99999 not found"},
@@ -145,7 +145,7 @@ func TestPlayerActionSetRank(t *testing.T) {
 		var veteran models.GuildRank
 		require.NoError(t, db.Where("level = ?", 3).Take(&veteran).Error)
 		before := p.reload(target.ID)
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"no such rank", fixed(target.ID), "99999", http.StatusUnprocessableEntity, "Rank 99999 not found"},
 			{"no such player", fixed(99999), fmt.Sprint(veteran.ID), http.StatusNotFound, "Player 99999 not found"},
 		})
@@ -169,7 +169,7 @@ func TestPlayerActionSetActive(t *testing.T) {
 		api := p.membersAPI(`{"is_active":%s}`)
 		asAPI := func(form string) string { return map[string]string{"0": "false", "1": "true"}[form] }
 		surfaces := []pmSurface{htmx, {api.name, func(id int, in string) (int, string) { return api.send(id, asAPI(in)) }}}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"no such player", fixed(99999), "0", http.StatusNotFound, "Player 99999 not found"},
 		})
 		for _, sf := range surfaces {
@@ -204,7 +204,7 @@ func TestPlayerActionLinkDiscord(t *testing.T) {
 			p.htmx("/admin/players/%d/discord", "discord_id"),
 			p.pageJSON("/admin/players/%d/link-discord", `{"discord_id":"%s"}`),
 		}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"unknown member", fixed(target.ID), "404404", http.StatusNotFound, "Discord user 404404 not found"},
 			{"linked to someone else", fixed(target.ID), "700001", http.StatusConflict, "Discord user @taken_d is already linked to Other"},
 			{"no such player", fixed(99999), "700002", http.StatusNotFound, "Player 99999 not found"},
@@ -234,7 +234,7 @@ func TestPlayerActionLinkCharacter(t *testing.T) {
 			return resp.StatusCode, out
 		}}
 		surfaces := []pmSurface{htmx, page}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"no such character", fixed(target.ID), "99999", http.StatusNotFound, "Character 99999 not found"},
 			{"no such player", fixed(99999), fmt.Sprint(ch.ID), http.StatusNotFound, "Player 99999 not found"},
 		})
@@ -277,7 +277,7 @@ func TestPlayerActionUnlinkCharacter(t *testing.T) {
 				return resp.StatusCode, out
 			}},
 		}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"no such character", fixed(99999), "", http.StatusNotFound, "Character 99999 not found"},
 		})
 		for _, sf := range surfaces {
@@ -305,7 +305,7 @@ func TestPlayerActionMainOffspec(t *testing.T) {
 			p.htmx("/admin/characters/%d/role", "main_alt"),
 			p.pageJSON("/admin/characters/%d/main-alt", `{"main_alt":"%s"}`),
 		}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"no such role", fixed(ch.ID), "tank", http.StatusUnprocessableEntity, "main_alt must be 'main', 'offspec', or 'alt'"},
 			{"not linked", fixed(loose.ID), "main", http.StatusNotFound, "Character not linked to a player"},
 			{"no such character", fixed(99999), "main", http.StatusNotFound, "Character 99999 not found"},
@@ -347,7 +347,7 @@ func TestPlayerActionInvite(t *testing.T) {
 				return resp.StatusCode, out
 			}},
 		}
-		p.requireSameRefusals(surfaces, []refusal{
+		p.requireSameRefusals(surfaces, []pmRefusal{
 			{"has an account", fixed(registered.ID), "", http.StatusConflict, "Registered already has a website account."},
 			{"no such player", fixed(99999), "", http.StatusNotFound, "Player 99999 not found"},
 		})
