@@ -23,6 +23,7 @@ import (
 	"patt/models"
 	"patt/notify"
 	"patt/schedule"
+	"patt/sync/addonupload"
 	"patt/voting"
 )
 
@@ -110,7 +111,7 @@ func (a *App) plugIntegrations() error {
 		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
 	}
 	if a.Config.AddonAPIKey == "" {
-		a.Log.Info("addon uploads off: PATT_API_KEY is not set")
+		a.Log.Info("addon uploads: the legacy PATT_API_KEY is not set; uploads need an uploader key from /admin/addon-uploaders")
 	}
 	return nil
 }
@@ -145,6 +146,17 @@ func (a *App) addCoreJobs() error {
 			Run: func(ctx context.Context) error {
 				res, err := schedule.GenerateRaidEvents(a.DB.WithContext(ctx), a.Config.GuildTimezone, a.Clock())
 				jobs.Report(ctx, "%d raid events created, %d auto-signups", res.Created, res.AutoSignups)
+				return err
+			},
+		},
+		jobs.Job{
+			Name:        "addon-upload-retention",
+			Description: "Clears the raw body of PATTSync uploads older than 30 days (the upload's record and summary stay).",
+			Schedule:    jobs.DailyAt(a.Config.GuildTimezone, 4, 30),
+			Timeout:     time.Minute,
+			Run: func(ctx context.Context) error {
+				n, err := addonupload.PruneRaw(ctx, a.DB, a.Clock())
+				jobs.Report(ctx, "%d raw uploads cleared", n)
 				return err
 			},
 		},
