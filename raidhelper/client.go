@@ -208,47 +208,35 @@ func (c *Client) GetEvent(ctx context.Context, id string) (Event, error) {
 	return e, err
 }
 
-// AddSignup signs a Discord user up; it returns the signup's id.
-func (c *Client) AddSignup(ctx context.Context, eventID string, in SignupInput) (string, error) {
-	if err := c.configured(); err != nil {
-		return "", err
-	}
-	payload, err := json.Marshal(in)
-	if err != nil {
-		return "", err
-	}
-	var out struct {
-		Event *struct {
-			SignUps []SignUp `json:"signUps"`
-		} `json:"event"`
-		SignUp *SignUp `json:"signUp"`
-	}
-	if err := c.do(ctx, http.MethodPost, "/v2/events/"+eventID+"/signups", payload, &out); err != nil {
-		return "", err
-	}
-	if out.SignUp != nil {
-		return out.SignUp.ID.String(), nil
-	}
-	if out.Event != nil {
-		for _, s := range out.Event.SignUps {
-			if s.UserID == in.UserID {
-				return s.ID.String(), nil
-			}
-		}
-	}
-	return "", nil
+// AddSignup signs a Discord user up and returns the signup as Raid-Helper
+// stored it (its id and entry time; zero when the answer has none).
+func (c *Client) AddSignup(ctx context.Context, eventID string, in SignupInput) (SignUp, error) {
+	return c.signup(ctx, http.MethodPost, "/v2/events/"+eventID+"/signups", in)
 }
 
 // EditSignup changes an existing signup (by its id).
-func (c *Client) EditSignup(ctx context.Context, eventID, signupID string, in SignupInput) error {
+func (c *Client) EditSignup(ctx context.Context, eventID, signupID string, in SignupInput) (SignUp, error) {
+	return c.signup(ctx, http.MethodPatch, "/v2/events/"+eventID+"/signups/"+signupID, in)
+}
+
+func (c *Client) signup(ctx context.Context, method, path string, in SignupInput) (SignUp, error) {
 	if err := c.configured(); err != nil {
-		return err
+		return SignUp{}, err
 	}
 	payload, err := json.Marshal(in)
 	if err != nil {
-		return err
+		return SignUp{}, err
 	}
-	return c.do(ctx, http.MethodPatch, "/v2/events/"+eventID+"/signups/"+signupID, payload, nil)
+	var out struct {
+		SignUp *SignUp `json:"signUp"`
+	}
+	if err := c.do(ctx, method, path, payload, &out); err != nil {
+		return SignUp{}, err
+	}
+	if out.SignUp == nil {
+		return SignUp{}, nil
+	}
+	return *out.SignUp, nil
 }
 
 // ServerEvents lists the server's posted events (the connection test).

@@ -122,12 +122,16 @@ func TestUpdateDeleteAndSignups(t *testing.T) {
 	require.Equal(t, start.Add(4*time.Hour).Unix(), ev.EndTime)
 
 	f.SignUpAs(got.EventID, "555", "Roo", "Tentative", "Tentative", start.Add(-24*time.Hour))
-	id, err := c.AddSignup(ctx, got.EventID, raidhelper.SignupInput{UserID: "777", ClassName: "Tank", SpecName: "Protection1"})
+	added, err := c.AddSignup(ctx, got.EventID, raidhelper.SignupInput{UserID: "777", ClassName: "Tank", SpecName: "Protection1"})
 	require.NoError(t, err)
+	id := added.ID.String()
 	require.NotEmpty(t, id)
+	require.NotZero(t, added.EntryTime)
 	_, err = c.AddSignup(ctx, got.EventID, raidhelper.SignupInput{UserID: "777", ClassName: "Tank", SpecName: "Protection1"})
 	require.Error(t, err, "a second add for the same user is refused")
-	require.NoError(t, c.EditSignup(ctx, got.EventID, id, raidhelper.SignupInput{UserID: "777", ClassName: "Absence", SpecName: "Absence"}))
+	edited, err := c.EditSignup(ctx, got.EventID, id, raidhelper.SignupInput{UserID: "777", ClassName: "Absence", SpecName: "Absence"})
+	require.NoError(t, err)
+	require.Equal(t, "Absence", edited.ClassName)
 
 	read, err := c.GetEvent(ctx, got.EventID)
 	require.NoError(t, err)

@@ -1,0 +1,351 @@
+package schedule
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"patt/dbtest"
+	"patt/fault"
+	"patt/models"
+	"patt/notify"
+	"patt/raidhelper"
+	"patt/raidhelper/rhfake"
+)
+
+func rhSetup(t *testing.T, db *gorm.DB) (*rhfake.Server, RaidHelper) {
+	t.Helper()
+	f := rhfake.New("the-key", "111", "222")
+	t.Cleanup(f.Close)
+	require.NoError(t, SaveRaidHelperSettings(db, RaidHelperSettingsInput{APIKey: "the-key", ServerID: "111", CreatorID: "333", ChannelID: "222"}, testNow))
+	return f, RaidHelper{BaseURL: f.BaseURL(), SiteURL: "https://patt.example"}
+}
+
+func bookedEvents(t *testing.T, db *gorm.DB) []models.RaidEvent {
+	t.Helper()
+	var out []models.RaidEvent
+	require.NoError(t, db.Where("rh_state = ?", RHBooked).Order("start_time_utc").Find(&out).Error)
+	return out
+}
+
+// The coming week's raids are booked once each, at 21:00 New York time on
+// both sides of the spring and autumn changes; the next passes add nothing.
+func TestBookDueAcrossDST(t *testing.T) {
+	cases := []struct {
+		now1, now2 string
+		want       []string // Raid-Helper start instants
+	}{
+		{"2025-03-06 12:00", "2025-03-10 12:00", []string{"2025-03-08 02:00", "2025-03-15 01:00"}},
+		{"2025-10-30 12:00", "2025-11-03 12:00", []string{"2025-11-01 01:00", "2025-11-08 02:00"}},
+	}
+	for _, c := range cases {
+		dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+			ny := mustZone(t, "America/New_York")
+			f, rh := rhSetup(t, db)
+			seedNight(t, db, "Heroic", 4, "21:00")
+			rec := &notify.Recorder{}
+			for _, now := range []string{c.now1, c.now1, c.now2, c.now2} {
+				_, err := GenerateRaidEvents(db, ny, utc(now))
+				require.NoError(t, err)
+				_, err = rh.BookDue(context.Background(), db, rec, utc(now))
+				require.NoError(t, err)
+			}
+			evs := f.Events()
+			require.Len(t, evs, 2, "booked once each")
+			for i, want := range c.want {
+				require.Equal(t, utc(want).Unix(), evs[i].StartTime)
+				require.Equal(t, 21, time.Unix(evs[i].StartTime, 0).In(ny).Hour())
+				require.Equal(t, "333", evs[i].LeaderID)
+				require.Contains(t, evs[i].Description, "https://patt.example/raids/")
+			}
+			booked := bookedEvents(t, db)
+			require.Len(t, booked, 2)
+			require.True(t, booked[0].AutoBooked)
+			require.Equal(t, evs[0].ID, *booked[0].RaidHelperEventID)
+			require.Len(t, rec.Sent(), 2, "one announcement per booking")
+			require.Contains(t, rec.Sent()[0].Message.Content, "https://discord.com/channels/111/222/")
+			log, err := BookingLog(db, 10)
+			require.NoError(t, err)
+			require.Len(t, log, 2)
+			require.Equal(t, BookingOK, log[0].Status)
+			require.Equal(t, "Heroic", log[0].EventTitle)
+		})
+	}
+}
+
+func TestBookDueWithoutSettingsDoesNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := rhfake.New("k", "111", "222")
+		defer f.Close()
+		seedNight(t, db, "Heroic", 4, "21:00")
+		_, err := GenerateRaidEvents(db, mustZone(t, "America/New_York"), utc("2025-01-13 12:00"))
+		require.NoError(t, err)
+		res, err := RaidHelper{BaseURL: f.BaseURL()}.BookDue(context.Background(), db, nil, utc("2025-01-13 12:00"))
+		require.NoError(t, err)
+		require.True(t, res.Off)
+		require.Empty(t, f.Calls())
+		sync, err := RaidHelper{BaseURL: f.BaseURL()}.SyncSignups(context.Background(), db, 0, utc("2025-01-13 12:00"))
+		require.NoError(t, err)
+		require.True(t, sync.Off)
+	})
+}
+
+// A failure (Raid-Helper down, or throttling) is logged on its raid and
+// retried by the next pass; a week with the app down is caught up once.
+func TestBookingFailuresRetryAndCatchUp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		seedNight(t, db, "Heroic", 4, "21:00")
+		seedNight(t, db, "Mythic", 1, "20:00")
+		ctx := context.Background()
+		now := utc("2025-01-13 12:00") // Monday: Tue 14th and Fri 17th are due
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+
+		f.FailNext(http.StatusBadGateway, 1)
+		f.RateLimit(1)
+		res, err := rh.BookDue(ctx, db, nil, now)
+		require.Error(t, err)
+		require.Equal(t, 2, res.Failed)
+		log, err := BookingLog(db, 10)
+		require.NoError(t, err)
+		require.Len(t, log, 2)
+		for _, l := range log {
+			require.Equal(t, BookingErr, l.Status)
+			require.NotNil(t, l.Error)
+		}
+		require.Contains(t, *log[0].Error+*log[1].Error, "429")
+		require.Contains(t, *log[0].Error+*log[1].Error, "502")
+		f.RateLimit(-1)
+
+		res, err = rh.BookDue(ctx, db, nil, now.Add(10*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 2, res.Booked)
+
+		// Down for ten days: the first pass after generates and books what
+		// is due, exactly once.
+		later := now.Add(10 * 24 * time.Hour)
+		for i := 0; i < 2; i++ {
+			_, err = GenerateRaidEvents(db, ny, later)
+			require.NoError(t, err)
+			_, err = rh.BookDue(ctx, db, nil, later)
+			require.NoError(t, err)
+		}
+		// Due after the 23rd: Fri 24, Tue 28, Fri 31 (till the 30th 12:00 → Tue 28 and Fri 24).
+		var starts []int64
+		for _, e := range f.Events() {
+			starts = append(starts, e.StartTime)
+		}
+		require.Equal(t, []int64{utc("2025-01-15 01:00").Unix(), utc("2025-01-18 02:00").Unix(),
+			utc("2025-01-25 02:00").Unix(), utc("2025-01-29 01:00").Unix()}, starts)
+		require.Equal(t, 4+2, f.CallsTo("POST /api/v2/servers/111/channels/222/event"), "2 failed + 4 booked")
+	})
+}
+
+// Two instances running the pass at once book each raid once.
+func TestTwoInstancesBookOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f, rh := rhSetup(t, db)
+		seedNight(t, db, "Heroic", 4, "21:00")
+		seedNight(t, db, "Mythic", 1, "20:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, mustZone(t, "America/New_York"), now)
+		require.NoError(t, err)
+		f.SetLatency(30 * time.Millisecond)
+		var wg sync.WaitGroup
+		for i := 0; i < 2; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := rh.BookDue(context.Background(), db, nil, now)
+				require.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+		require.Len(t, f.Events(), 2)
+		require.Equal(t, 2, f.CallsTo("POST /api/v2/servers/"))
+	})
+}
+
+// A crash between Raid-Helper's answer and the save leaves "pending"; the
+// next pass finds the event in Raid-Helper instead of booking it twice.
+func TestPendingAfterCrashIsAdopted(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f, rh := rhSetup(t, db)
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, mustZone(t, "America/New_York"), now)
+		require.NoError(t, err)
+		e := eventsOf(t, db)[0]
+		c := raidhelper.New(f.BaseURL(), "the-key", "111", nil)
+		created, err := c.CreateEvent(context.Background(), raidhelper.EventInput{ChannelID: "222", Title: e.Title, Start: e.StartTimeUTC, Duration: time.Hour})
+		require.NoError(t, err)
+		require.NoError(t, db.Model(&e).Updates(map[string]any{"rh_state": RHPending, "rh_state_at": now.Add(-time.Hour)}).Error)
+
+		res, err := rh.BookDue(context.Background(), db, nil, now)
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Adopted)
+		require.Len(t, f.Events(), 1)
+		var got models.RaidEvent
+		require.NoError(t, db.Take(&got, e.ID).Error)
+		require.Equal(t, created.EventID, *got.RaidHelperEventID)
+		require.Equal(t, RHBooked, got.RHState)
+	})
+}
+
+func TestOfficerBookRebookCancel(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		now := utc("2025-01-13 12:00")
+		e, err := CreateRaidEvent(db, RaidEventInput{Title: ptr("Alt run"), EventDate: ptr("2025-01-25"), StartTime: ptr("20:00")}, ny, 0, now)
+		require.NoError(t, err)
+		require.Empty(t, f.Calls(), "manual events are booked by hand only")
+		_, err = rh.BookDue(ctx, db, nil, now.Add(10*24*time.Hour))
+		require.NoError(t, err)
+		require.Empty(t, f.Events())
+
+		require.NoError(t, rh.Book(ctx, db, e.ID, 0, now))
+		require.Len(t, f.Events(), 1)
+		_, err = UpdateRaidEvent(db, e.ID, RaidEventInput{StartTime: ptr("21:30"), Title: ptr("Alt run (later)")}, ny)
+		require.NoError(t, err)
+		require.NoError(t, rh.Book(ctx, db, e.ID, 0, now))
+		ev := f.Events()[0]
+		require.Equal(t, "Alt run (later)", ev.Title)
+		require.Equal(t, utc("2025-01-26 02:30").Unix(), ev.StartTime)
+		require.Equal(t, 1, f.CallsTo("PATCH /api/v2/events/"))
+
+		// Raid-Helper refuses the delete: nothing changes here.
+		f.FailNext(http.StatusInternalServerError, 1)
+		require.Error(t, rh.Cancel(ctx, db, e.ID, 0, now))
+		got, _ := RaidEventByID(db, e.ID)
+		require.Equal(t, EventScheduled, got.Status)
+		require.Equal(t, RHBooked, got.RHState)
+
+		require.NoError(t, rh.Cancel(ctx, db, e.ID, 0, now))
+		require.Empty(t, f.Events())
+		got, _ = RaidEventByID(db, e.ID)
+		require.Equal(t, EventCancelled, got.Status)
+		require.Equal(t, RHCancelled, got.RHState)
+		require.Equal(t, fault.KindConflict, fault.KindOf(rh.Book(ctx, db, e.ID, 0, now)))
+		require.Equal(t, fault.KindConflict, fault.KindOf(rh.Cancel(ctx, db, e.ID, 0, now)))
+		require.Equal(t, fault.KindNotFound, fault.KindOf(rh.Book(ctx, db, 99999, 0, now)))
+
+		log, err := BookingLog(db, 10)
+		require.NoError(t, err)
+		actions := []string{}
+		for _, l := range log {
+			actions = append(actions, l.Action+"/"+l.Status)
+		}
+		require.Equal(t, []string{"cancel/ok", "cancel/failed", "update/ok", "create/ok"}, actions)
+	})
+}
+
+func linkDiscord(t *testing.T, db *gorm.DB, p models.Player, id string) {
+	t.Helper()
+	du := models.DiscordUser{DiscordID: id, Username: "u" + id, IsPresent: true}
+	require.NoError(t, db.Create(&du).Error)
+	require.NoError(t, db.Model(&p).Update("discord_user_id", du.ID).Error)
+}
+
+// Signup vectors both ways: site → Raid-Helper, Raid-Helper → site, an
+// unknown signer, a change on either side (the later wins), a change after
+// the start (ignored), and a re-import that changes nothing.
+func TestSignupsFlowBothWays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		clock := now
+		f.SetClock(func() time.Time { return clock })
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now)
+		require.NoError(t, err)
+		e := bookedEvents(t, db)[0]
+		rhID := *e.RaidHelperEventID
+
+		site := seedRaider(t, db, "Sita", 2, models.RoleTank)
+		rhOnly := seedRaider(t, db, "Rhea", 2, models.RoleHealer)
+		flip := seedRaider(t, db, "Flip", 2, models.RoleMeleeDPS)
+		keep := seedRaider(t, db, "Keep", 2, models.RoleRangedDPS)
+		for i, r := range []raider{site, rhOnly, flip, keep} {
+			linkDiscord(t, db, r.player, []string{"555", "666", "777", "888"}[i])
+		}
+
+		_, err = SetSignup(db, e.ID, site.player.ID, SignupInput{Status: "signed"}, SourceSite, now)
+		require.NoError(t, err)
+		_, err = SetSignup(db, e.ID, flip.player.ID, SignupInput{Status: "absent", Note: "maybe"}, SourceSite, now)
+		require.NoError(t, err)
+		f.SignUpAs(rhID, "666", "Rhea", "Tentative", "Tentative", now.Add(time.Minute))
+		f.SignUpAs(rhID, "777", "Flip", "Tank", "Protection", now.Add(time.Hour)) // later than the site's absent
+		f.SignUpAs(rhID, "888", "Keep", "Bench", "Bench", now.Add(-time.Hour))   // earlier than the site's answer below
+		f.SignUpAs(rhID, "999", "Stranger", "Ranged", "Fire", now)
+		_, err = SetSignup(db, e.ID, keep.player.ID, SignupInput{Status: "late", Note: "15 min"}, SourceSite, now)
+		require.NoError(t, err)
+
+		clock = now.Add(2 * time.Hour)
+		res, err := rh.SyncSignups(ctx, db, 0, now.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, 2, res.Imported, "Rhea new, Flip changed in Raid-Helper")
+		require.Equal(t, 1, res.Unknown)
+		require.Equal(t, 2, res.Pushed, "Sita's and Keep's answers go to Raid-Helper")
+
+		got := func(p models.Player) models.RaidSignup {
+			s, err := SignupOf(db, e.ID, p.ID)
+			require.NoError(t, err)
+			require.NotNil(t, s, p.DisplayName)
+			return *s
+		}
+		require.Equal(t, SignupTentative, got(rhOnly.player).Status)
+		require.Equal(t, SourceRaidHelper, got(rhOnly.player).Source)
+		fl := got(flip.player)
+		require.Equal(t, SignupSigned, fl.Status)
+		require.Equal(t, "tank", *fl.Role)
+		require.Equal(t, SourceRaidHelper, fl.Source)
+		require.Equal(t, SignupLate, got(keep.player).Status, "the site's later answer wins")
+		require.Equal(t, SourceSite, got(keep.player).Source)
+
+		rhe, _ := f.Event(rhID)
+		classes := map[string]string{}
+		for _, s := range rhe.SignUps {
+			classes[s.UserID] = s.ClassName
+		}
+		require.Equal(t, "Tank", classes["555"])
+		require.Equal(t, "Late", classes["888"])
+
+		unknown, err := UnknownSigners(db, now)
+		require.NoError(t, err)
+		require.Len(t, unknown, 1)
+		require.Equal(t, "999", unknown[0].DiscordID)
+		require.Equal(t, "Stranger", unknown[0].Name)
+
+		// Re-import: nothing changes, no duplicates.
+		clock = now.Add(3 * time.Hour)
+		res, err = rh.SyncSignups(ctx, db, 0, now.Add(3*time.Hour))
+		require.NoError(t, err)
+		require.Zero(t, res.Imported)
+		require.Zero(t, res.Pushed)
+		var n int64
+		require.NoError(t, db.Model(&models.RaidSignup{}).Where("event_id = ?", e.ID).Count(&n).Error)
+		require.EqualValues(t, 4, n)
+		require.NoError(t, db.Model(&models.RaidHelperUnknownSignup{}).Count(&n).Error)
+		require.EqualValues(t, 1, n)
+
+		// A change in Raid-Helper after the start is not taken.
+		f.SignUpAs(rhID, "666", "Rhea", "Absence", "Absence", e.StartTimeUTC.Add(time.Minute))
+		res, err = rh.SyncSignups(ctx, db, e.ID, e.StartTimeUTC.Add(-time.Minute))
+		require.NoError(t, err)
+		require.Zero(t, res.Imported)
+		require.Equal(t, SignupTentative, got(rhOnly.player).Status)
+	})
+}
