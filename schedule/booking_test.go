@@ -288,7 +288,7 @@ func TestSignupsFlowBothWays(t *testing.T) {
 		require.NoError(t, err)
 		f.SignUpAs(rhID, "666", "Rhea", "Tentative", "Tentative", now.Add(time.Minute))
 		f.SignUpAs(rhID, "777", "Flip", "Tank", "Protection", now.Add(time.Hour)) // later than the site's absent
-		f.SignUpAs(rhID, "888", "Keep", "Bench", "Bench", now.Add(-time.Hour))   // earlier than the site's answer below
+		f.SignUpAs(rhID, "888", "Keep", "Bench", "Bench", now.Add(-time.Hour))    // earlier than the site's answer below
 		f.SignUpAs(rhID, "999", "Stranger", "Ranged", "Fire", now)
 		_, err = SetSignup(db, e.ID, keep.player.ID, SignupInput{Status: "late", Note: "15 min"}, SourceSite, now)
 		require.NoError(t, err)

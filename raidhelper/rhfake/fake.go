@@ -134,7 +134,9 @@ func (f *Server) Events() []Event {
 		c.SignUps = append([]SignUp(nil), e.SignUps...)
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].StartTime < out[j].StartTime || (out[i].StartTime == out[j].StartTime && out[i].ID < out[j].ID) })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].StartTime < out[j].StartTime || (out[i].StartTime == out[j].StartTime && out[i].ID < out[j].ID)
+	})
 	return out
 }
 
