@@ -51,6 +51,9 @@ type App struct {
 	// Notifier reaches Discord: the bot when configured, notify.Nop if not.
 	Notifier notify.Notifier
 	Jobs     *jobs.Runner
+	// RaidHelper books raids and syncs signups; its key and ids are read
+	// from common.discord_config on each use.
+	RaidHelper schedule.RaidHelper
 
 	integrations []Integration
 	http         *fiber.App
@@ -87,13 +90,14 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 		Notifier: notify.Nop{},
 	}
 	a.Jobs = jobs.New(db, log, a.Clock)
+	a.RaidHelper = schedule.RaidHelper{BaseURL: cfg.RaidHelperAPIURL, SiteURL: cfg.BaseURL}
 	if err := a.plugIntegrations(); err != nil {
 		return nil, err
 	}
 	if err := a.addCoreJobs(); err != nil {
 		return nil, err
 	}
-	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs})
+	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs, RaidHelper: a.RaidHelper})
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +116,9 @@ func (a *App) plugIntegrations() error {
 	}
 	if a.Config.AddonAPIKey == "" {
 		a.Log.Info("addon uploads: the legacy PATT_API_KEY is not set; uploads need an uploader key from /admin/addon-uploaders")
+	}
+	if rh, err := schedule.LoadRaidHelperSettings(a.DB); err == nil && !rh.Configured() {
+		a.Log.Info("raid-helper booking off: no API key and server id saved (officers set them on /admin/raid-helper); raids and signups run on the site alone")
 	}
 	return nil
 }
@@ -136,6 +143,35 @@ func (a *App) addCoreJobs() error {
 			Timeout:     time.Minute,
 			Run: func(ctx context.Context) error {
 				return voting.DeliverAgentMessages(ctx, a.DB, a.Notifier, a.Clock(), a.announcementChannel(ctx))
+			},
+		},
+		jobs.Job{
+			Name:        "raid-helper-sync",
+			Description: "Books the coming week's raids in Raid-Helper and brings signups both ways (site ⇄ Raid-Helper). Does nothing until Raid-Helper is configured.",
+			Schedule:    jobs.Every(10 * time.Minute),
+			Timeout:     5 * time.Minute,
+			Run: func(ctx context.Context) error {
+				db, now := a.DB.WithContext(ctx), a.Clock()
+				booked, berr := a.RaidHelper.BookDue(ctx, db, a.Notifier, now)
+				if booked.Off {
+					jobs.Report(ctx, "Raid-Helper is not configured; nothing booked")
+					return nil
+				}
+				synced, serr := a.RaidHelper.SyncSignups(ctx, db, 0, a.Clock())
+				jobs.Report(ctx, "%d booked, %d found after a crash, %d failed; signups: %d imported, %d pushed, %d unknown signers",
+					booked.Booked, booked.Adopted, booked.Failed, synced.Imported, synced.Pushed, synced.Unknown)
+				return errors.Join(berr, serr)
+			},
+		},
+		jobs.Job{
+			Name:        "raid-attendance-prefill",
+			Description: "After each raid, marks those who signed up as attended, so officers only correct the sheet.",
+			Schedule:    jobs.Every(15 * time.Minute),
+			Timeout:     time.Minute,
+			Run: func(ctx context.Context) error {
+				n, err := schedule.PrefillAttendance(a.DB.WithContext(ctx), a.Clock())
+				jobs.Report(ctx, "%d attendance rows prefilled from signups", n)
+				return err
 			},
 		},
 		jobs.Job{

@@ -182,6 +182,8 @@ var flashMessages = map[string]string{
 	"event-day-saved":      "Raid night saved",
 	"raid-event-saved":     "Raid event saved",
 	"signup-saved":         "Your answer is saved",
+	"raid-helper-saved":    "Raid-Helper settings saved",
+	"raid-helper-done":     "Done",
 }
 
 func templateFuncs(a *assetIndex) map[string]any {

@@ -92,6 +92,7 @@ func (s *Server) routes(app *fiber.App) {
 	// ---- Raids, members (issue 16): the coming raids, one raid with the
 	// member's answer and its roster (officers also see who has not answered).
 	app.Get("/raids", login, s.raidsIndex)
+	app.Get("/raids/attendance", login, s.raidsMyAttendance) // before /raids/:id
 	app.Get("/raids/:id", login, s.raidsShow)
 	app.Post("/raids/:id/signup", login, s.raidsSignup) // htmx: the form (+ roster) or, compact=1, the row
 
@@ -183,6 +184,15 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/jobs/panel", s.adminJobsPanel) // fragment: polled while a job runs
 	admin.Post("/jobs/:name/run", s.adminJobRun)
 
+	// Raid-Helper (issue 16): settings (the key never shown again), booking
+	// state and actions per raid, the booking log, unknown signers.
+	admin.Get("/raid-helper", s.adminRaidHelperShow)
+	admin.Post("/raid-helper/settings", s.adminRaidHelperSave)
+	admin.Post("/raid-helper/test", s.adminRaidHelperTest)
+	admin.Post("/raid-helper/sync", s.adminRaidHelperSync)
+	admin.Post("/raid-helper/events/:id/book", s.adminRaidHelperBook) // book or re-book
+	admin.Post("/raid-helper/events/:id/cancel", s.adminRaidHelperCancel)
+
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
 	authAPI := app.Group("/api/v1/auth")
 	authAPI.Post("/login", loginLimited, s.apiLogin)
@@ -258,6 +268,7 @@ func (s *Server) routes(app *fiber.App) {
 	adminAPI.Post("/raid-events", s.scheduleAPIRaidEventsCreate)
 	adminAPI.Patch("/raid-events/:id", s.scheduleAPIRaidEventsUpdate)
 	adminAPI.Put("/raid-events/:id/attendance/:player_id", s.scheduleAPIAttendanceSet)
+	adminAPI.Get("/raid-config", s.raidConfigAPIShow) // Raid-Helper settings; the key only as "set"
 
 	// PATTSync uploads from the companion (spec guild_sync §12, §19): an
 	// uploader key in X-API-Key instead of a session, so CSRF-exempt

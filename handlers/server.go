@@ -17,6 +17,7 @@ import (
 	"patt/app/jobs"
 	"patt/assets"
 	"patt/config"
+	"patt/schedule"
 	"patt/views"
 )
 
@@ -31,6 +32,9 @@ type Server struct {
 	// Jobs is the background-job runner, for the officers' Jobs page; nil
 	// in tests that build handlers alone.
 	Jobs *jobs.Runner
+	// RaidHelper books raids in Raid-Helper and syncs signups (officer
+	// actions); it reads its settings from the database on each use.
+	RaidHelper schedule.RaidHelper
 	// RequestTimeout bounds each request, database statements included, so
 	// a stuck database answers 503 instead of hanging (default 15 s).
 	RequestTimeout time.Duration

@@ -68,6 +68,7 @@ var adminAreas = []NavItem{
 	{Label: "Player Manager", Href: "/admin/players"},
 	{Label: "Availability", Href: "/admin/availability"},
 	{Label: "Raid Events", Href: "/admin/raid-events"},
+	{Label: "Raid-Helper", Href: "/admin/raid-helper"},
 	{Label: "Reference Tables", Href: "/admin/reference-tables"},
 	{Label: "Addon Uploads", Href: "/admin/addon-uploaders"},
 	{Label: "Jobs", Href: "/admin/jobs"},

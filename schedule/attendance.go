@@ -50,7 +50,10 @@ func SetAttendance(db *gorm.DB, eventID, playerID int, mark AttendanceMark, now 
 		if mark.NotedAbsence != nil {
 			row.NotedAbsence = *mark.NotedAbsence
 		}
-		return tx.Model(&row).Select("attended", "signed_up", "noted_absence").Updates(&row).Error
+		// An officer's word is final: the row leaves the signup mirror
+		// and the attendance prefill (source manual).
+		row.Source = "manual"
+		return tx.Model(&row).Select("attended", "signed_up", "noted_absence", "source").Updates(&row).Error
 	})
 	return row, err
 }

@@ -156,3 +156,10 @@ func (r RaidHelper) client(db *gorm.DB) (*raidhelper.Client, models.DiscordConfi
 	}
 	return raidhelper.New(r.BaseURL, deref(cfg.RaidHelperAPIKey), deref(cfg.RaidHelperServerID), r.HTTP), cfg, nil
 }
+
+// IsRaidHelperError reports whether err is Raid-Helper refusing a call
+// (shown to officers as is).
+func IsRaidHelperError(err error) bool {
+	var ae *raidhelper.APIError
+	return errors.As(err, &ae)
+}

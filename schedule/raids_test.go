@@ -297,3 +297,67 @@ func eventsOfAfterGenerate(t *testing.T, db *gorm.DB, zone *time.Location, now t
 	require.NoError(t, err)
 	return eventsOf(t, db)
 }
+
+// After the raid the sheet starts from the signups; the officer's
+// corrections stand; the member's own page follows.
+func TestAttendanceFromSignups(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		require.NoError(t, db.Create(&models.RaidSeason{Name: "S1", StartDate: date("2025-01-01"), IsActive: true}).Error)
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		ev := eventsOf(t, db)[0] // Fri 17th
+		a := seedRaider(t, db, "Anna", 2, models.RoleTank)
+		b := seedRaider(t, db, "Bert", 2, models.RoleHealer)
+		c := seedRaider(t, db, "Cleo", 2, models.RoleMeleeDPS)
+		for _, r := range []raider{a, b, c} {
+			_, err := SetWindow(db, r.player.ID, 4, clock("20:00"), 4, now)
+			require.NoError(t, err)
+		}
+		_, err = SetSignup(db, ev.ID, a.player.ID, SignupInput{Status: "signed"}, SourceSite, now)
+		require.NoError(t, err)
+		_, err = SetSignup(db, ev.ID, b.player.ID, SignupInput{Status: "signed"}, SourceSite, now)
+		require.NoError(t, err)
+		_, err = SetSignup(db, ev.ID, c.player.ID, SignupInput{Status: "absent", Note: "wedding"}, SourceSite, now)
+		require.NoError(t, err)
+
+		n, err := PrefillAttendance(db, ev.StartTimeUTC.Add(time.Hour)) // not over yet
+		require.NoError(t, err)
+		require.Zero(t, n)
+		after := ev.EndTimeUTC.Add(time.Minute)
+		n, err = PrefillAttendance(db, after)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		// Bert did not come after all: the officer corrects, and stays corrected.
+		_, err = SetAttendance(db, ev.ID, b.player.ID, AttendanceMark{Attended: ptr(false)}, after)
+		require.NoError(t, err)
+		n, err = PrefillAttendance(db, after.Add(time.Hour))
+		require.NoError(t, err)
+		require.Zero(t, n)
+
+		lines, err := EventAttendance(db, ev.ID)
+		require.NoError(t, err)
+		got := map[string][2]bool{}
+		for _, l := range lines {
+			got[l.DisplayName] = [2]bool{l.Attended, l.NotedAbsence}
+		}
+		require.Equal(t, [2]bool{true, false}, got["Anna"])
+		require.Equal(t, [2]bool{false, false}, got["Bert"])
+		require.Equal(t, [2]bool{false, true}, got["Cleo"])
+
+		mine, err := MyAttendanceOf(db, c.player.ID, ny, after)
+		require.NoError(t, err)
+		require.Equal(t, "S1", mine.Season.Name)
+		require.Equal(t, 1, mine.Line.Excused)
+		require.Equal(t, "—", mine.Line.PctText, "an excused absence is not held against her")
+		require.Len(t, mine.Nights, 1)
+		require.Equal(t, SignupAbsent, mine.Nights[0].Signup)
+		require.True(t, mine.Nights[0].NotedAbsence)
+		require.True(t, mine.Nights[0].Counts)
+		mine, err = MyAttendanceOf(db, a.player.ID, ny, after)
+		require.NoError(t, err)
+		require.Equal(t, "100.0%", mine.Line.PctText)
+	})
+}

@@ -1,0 +1,225 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"patt/fault"
+	"patt/schedule"
+)
+
+// adminRaidHelperPage is /admin/raid-helper: the Raid-Helper settings, the
+// coming raids with their booking state and actions, the booking log and
+// Raid-Helper signers no player matches.
+type adminRaidHelperPage struct {
+	Settings schedule.RaidHelperSettings
+	Errors   map[string]string
+	Raids    []adminRaidRow
+	Log      []bookingRow
+	Unknown  []schedule.UnknownSigner
+	Zone     string
+	Message  string // result of an action
+	Failed   bool
+}
+
+type adminRaidRow struct {
+	ID        int
+	Title     string
+	When      string
+	State     string
+	Cancelled bool
+	Started   bool
+	Booked    bool
+	Generated bool
+	RHID      string
+	CSRF      string
+}
+
+type bookingRow struct {
+	When, What, Action, Trigger, Status, Error, RHID string
+}
+
+func (s *Server) adminRaidHelperData(c fiber.Ctx) (adminRaidHelperPage, error) {
+	page := adminRaidHelperPage{Zone: s.Config.GuildTimezone.String()}
+	db := s.db(c)
+	settings, err := schedule.LoadRaidHelperSettings(db)
+	if err != nil {
+		return page, err
+	}
+	page.Settings = settings
+	raids, err := schedule.RaidsAhead(db, s.Now(), schedule.GenerateDays)
+	if err != nil {
+		return page, err
+	}
+	for _, e := range raids {
+		row := adminRaidRow{ID: e.ID, Title: e.Title, When: e.StartTimeUTC.In(s.Config.GuildTimezone).Format("Mon 2 Jan 15:04 MST"),
+			State: e.RHState, Cancelled: e.Status == schedule.EventCancelled, Started: !s.Now().Before(e.StartTimeUTC),
+			Booked: e.RHState == schedule.RHBooked, Generated: e.Origin == schedule.OriginGenerated, CSRF: csrfToken(c)}
+		if e.RaidHelperEventID != nil {
+			row.RHID = *e.RaidHelperEventID
+		}
+		page.Raids = append(page.Raids, row)
+	}
+	log, err := schedule.BookingLog(db, 30)
+	if err != nil {
+		return page, err
+	}
+	for _, l := range log {
+		b := bookingRow{When: l.StartedAt.In(s.Config.GuildTimezone).Format("Mon 2 Jan 15:04 MST"), What: l.EventTitle + " " + l.EventDate,
+			Action: l.Action, Trigger: l.Trigger, Status: l.Status}
+		if l.Error != nil {
+			b.Error = *l.Error
+		}
+		if l.RHEventID != nil {
+			b.RHID = *l.RHEventID
+		}
+		page.Log = append(page.Log, b)
+	}
+	page.Unknown, err = schedule.UnknownSigners(db, s.Now())
+	return page, err
+}
+
+func (s *Server) renderAdminRaidHelper(c fiber.Ctx, status int, mutate func(*adminRaidHelperPage)) error {
+	page, err := s.adminRaidHelperData(c)
+	if err != nil {
+		return err
+	}
+	if mutate != nil {
+		mutate(&page)
+	}
+	return s.renderAdmin(c, status, "pages/admin/raid_helper", &Page{Title: "Raid-Helper", Data: page})
+}
+
+// adminRaidHelperShow renders GET /admin/raid-helper.
+func (s *Server) adminRaidHelperShow(c fiber.Ctx) error {
+	return s.renderAdminRaidHelper(c, fiber.StatusOK, nil)
+}
+
+// adminRaidHelperSave answers POST /admin/raid-helper/settings. The key
+// field is empty unless the officer pastes a new key.
+func (s *Server) adminRaidHelperSave(c fiber.Ctx) error {
+	in := schedule.RaidHelperSettingsInput{APIKey: c.FormValue("raid_helper_api_key"), ClearKey: c.FormValue("clear_key") == "1",
+		ServerID: c.FormValue("raid_helper_server_id"), CreatorID: c.FormValue("raid_creator_discord_id"),
+		ChannelID: c.FormValue("raid_channel_id"), VoiceChannelID: c.FormValue("raid_voice_channel_id"),
+		TemplateID: c.FormValue("raid_default_template_id")}
+	if err := schedule.SaveRaidHelperSettings(s.db(c), in, s.Now()); err != nil {
+		if fault.KindOf(err) != fault.KindInvalid {
+			return err
+		}
+		return s.renderAdminRaidHelper(c, fiber.StatusUnprocessableEntity, func(p *adminRaidHelperPage) {
+			p.Errors = fault.FieldsOf(err)
+			p.Settings.ServerID, p.Settings.CreatorID, p.Settings.ChannelID = in.ServerID, in.CreatorID, in.ChannelID
+			p.Settings.VoiceChannelID, p.Settings.TemplateID = in.VoiceChannelID, in.TemplateID
+			p.Message, p.Failed = fault.MessageOf(err), true
+		})
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/raid-helper?flash=raid-helper-saved")
+}
+
+// adminRaidHelperAction runs one officer action and shows the page with
+// its outcome; 409/422/503 keep their status.
+func (s *Server) adminRaidHelperAction(c fiber.Ctx, run func() (string, error)) error {
+	msg, err := run()
+	status := fiber.StatusOK
+	if err != nil {
+		if schedule.IsRaidHelperError(err) {
+			// Raid-Helper refused: say what it said (502, its fault not ours).
+			status, msg = fiber.StatusBadGateway, fault.MessageOf(err)
+		} else {
+			st, m, known := faultStatus(err)
+			if !known {
+				return err
+			}
+			if st == fiber.StatusNotFound {
+				return fiber.ErrNotFound
+			}
+			status, msg = st, m
+		}
+	}
+	if err == nil && !isHTMX(c) {
+		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/raid-helper?flash=raid-helper-done")
+	}
+	return s.renderAdminRaidHelper(c, status, func(p *adminRaidHelperPage) { p.Message, p.Failed = msg, err != nil })
+}
+
+// adminRaidHelperTest answers POST /admin/raid-helper/test.
+func (s *Server) adminRaidHelperTest(c fiber.Ctx) error {
+	n, err := s.RaidHelper.TestConnection(c.Context(), s.db(c))
+	status, msg := fiber.StatusOK, "✓ Connected — "+strconv.Itoa(n)+" events on the server"
+	if err != nil {
+		status, msg = fiber.StatusBadGateway, "✗ "+fault.MessageOf(err)
+		if st, m, known := faultStatus(err); known && st < 500 && st != fiber.StatusNotFound {
+			status, msg = st, "✗ "+m
+		}
+		if strings.TrimSpace(msg) == "✗" {
+			msg = "✗ Raid-Helper did not answer"
+		}
+	}
+	return s.renderAdminRaidHelper(c, status, func(p *adminRaidHelperPage) { p.Message, p.Failed = msg, err != nil })
+}
+
+func (s *Server) adminRaidHelperBook(c fiber.Ctx) error {
+	id, ok := scheduleIntParam(c, "id")
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	return s.adminRaidHelperAction(c, func() (string, error) {
+		return "Booked in Raid-Helper", s.RaidHelper.Book(c.Context(), s.db(c), id, viewerOf(c).PlayerID, s.Now())
+	})
+}
+
+func (s *Server) adminRaidHelperCancel(c fiber.Ctx) error {
+	id, ok := scheduleIntParam(c, "id")
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	return s.adminRaidHelperAction(c, func() (string, error) {
+		return "Raid cancelled", s.RaidHelper.Cancel(c.Context(), s.db(c), id, viewerOf(c).PlayerID, s.Now())
+	})
+}
+
+// adminRaidHelperSync answers POST /admin/raid-helper/sync: book what is
+// due and bring signups both ways now, instead of at the next job run.
+func (s *Server) adminRaidHelperSync(c fiber.Ctx) error {
+	return s.adminRaidHelperAction(c, func() (string, error) {
+		ctx, db, now := c.Context(), s.db(c), s.Now()
+		b, err := s.RaidHelper.BookDue(ctx, db, nil, now)
+		if b.Off {
+			return "", fault.Conflict("Raid-Helper is not configured. Set the API key and server id first.")
+		}
+		if err != nil {
+			return "", err
+		}
+		r, err := s.RaidHelper.SyncSignups(ctx, db, 0, now)
+		return strconv.Itoa(b.Booked) + " booked; signups: " + strconv.Itoa(r.Imported) + " imported, " +
+			strconv.Itoa(r.Pushed) + " sent, " + strconv.Itoa(r.Unknown) + " unknown signers", err
+	})
+}
+
+// raidConfigJSON is GET /api/v1/admin/raid-config: the key is never
+// returned, only whether one is saved.
+type raidConfigJSON struct {
+	APIKeySet             bool   `json:"raid_helper_api_key_set"`
+	ServerID              string `json:"raid_helper_server_id"`
+	CreatorDiscordID      string `json:"raid_creator_discord_id"`
+	ChannelID             string `json:"raid_channel_id"`
+	VoiceChannelID        string `json:"raid_voice_channel_id"`
+	DefaultTemplateID     string `json:"raid_default_template_id"`
+	BookingAheadDays      int    `json:"booking_ahead_days"`
+	GeneratedAheadDays    int    `json:"generated_ahead_days"`
+	GuildTimezone         string `json:"guild_timezone"`
+	RaidHelperAPIURLIsSet bool   `json:"-"`
+}
+
+func (s *Server) raidConfigAPIShow(c fiber.Ctx) error {
+	st, err := schedule.LoadRaidHelperSettings(s.db(c))
+	if err != nil {
+		return err
+	}
+	return apiOK(c, raidConfigJSON{APIKeySet: st.KeySet, ServerID: st.ServerID, CreatorDiscordID: st.CreatorID, ChannelID: st.ChannelID,
+		VoiceChannelID: st.VoiceChannelID, DefaultTemplateID: st.TemplateID, BookingAheadDays: int(schedule.BookAhead / (24 * time.Hour)),
+		GeneratedAheadDays: schedule.GenerateDays, GuildTimezone: s.Config.GuildTimezone.String()})
+}
