@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/app/jobs"
+	"patt/bot"
 	"patt/config"
 	"patt/handlers"
 	"patt/migrations"
@@ -110,6 +111,8 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 func (a *App) plugIntegrations() error {
 	if a.Config.DiscordToken == "" {
 		a.Log.Info("discord bot off: PATT_DISCORD_TOKEN is not set; posts and DMs wait until it is")
+	} else if err := a.plug(bot.FromConfig(a.DB, a.Config, a.Log, a.Clock)); err != nil {
+		return err
 	}
 	if a.Config.BlizzardClientID == "" || a.Config.BlizzardClientSecret == "" {
 		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
@@ -121,6 +124,19 @@ func (a *App) plugIntegrations() error {
 		a.Log.Info("raid-helper booking off: no API key and server id saved (officers set them on /admin/raid-helper); raids and signups run on the site alone")
 	}
 	return nil
+}
+
+// plug adds an integration: its Start/Close join the app's lifecycle, its
+// jobs the runner, and when it is a Notifier it becomes the app's.
+func (a *App) plug(in interface {
+	Integration
+	Jobs() []jobs.Job
+}) error {
+	a.integrations = append(a.integrations, in)
+	if n, ok := in.(notify.Notifier); ok {
+		a.Notifier = n
+	}
+	return a.Jobs.Add(in.Jobs()...)
 }
 
 // addCoreJobs registers the platform's own background work.

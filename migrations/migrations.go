@@ -32,6 +32,7 @@ var steps = []*gormigrate.Migration{
 	step0040ContentVersion,
 	step0050PattCalendarTokens,
 	step0060CommonJobRuns,
+	step0080CommonBot,
 	step0100AddonUploads,
 	step0101CharacterAddonColumns,
 	step0110PattRaidSignups,

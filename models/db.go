@@ -199,6 +199,7 @@ func All() []any {
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
 		&CalendarToken{},
 		&JobRun{},
+		&DMOutbox{}, &BotStatus{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 		&AddonUploader{}, &AddonUpload{},
 	}

@@ -18,6 +18,9 @@ var ErrDisabled = errors.New("discord is not configured")
 // Message is one post or direct message. Content is the plain text; an
 // embed is sent when Title or Description is set.
 type Message struct {
+	// Kind names what a DM is for ("invite", "onboarding", …): the bot's
+	// outbox gates each kind by its own switch. Posts ignore it.
+	Kind        string `json:",omitempty"`
 	Content     string
 	Title       string
 	Description string
