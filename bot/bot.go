@@ -350,8 +350,7 @@ func (b *Bot) open(ctx context.Context) error {
 	b.writeStatus(ctx, map[string]any{"state": StateConnecting, "instance": b.opt.Instance})
 	me, err := b.rest.User("@me", discordgo.WithContext(ctx))
 	if err != nil {
-		if st, _ := restCode(err); st == http.StatusUnauthorized {
-			b.setFatal(StateBadToken, "discord bot off: Discord refused PATT_DISCORD_TOKEN (401 Unauthorized); the site keeps running without the bot")
+		if b.refused(err) {
 			return nil
 		}
 		return fmt.Errorf("discord: who am I: %w", err)
@@ -639,7 +638,7 @@ func (b *Bot) FetchMembers(ctx context.Context) ([]Member, error) {
 	for {
 		page, err := b.rest.GuildMembers(gid, after, 1000, discordgo.WithContext(ctx))
 		if err != nil {
-			return nil, discordErr(err)
+			return nil, fmt.Errorf("%w (%w)", discordErr(err), err)
 		}
 		for _, m := range page {
 			out = append(out, toMember(m))
@@ -651,10 +650,26 @@ func (b *Bot) FetchMembers(ctx context.Context) ([]Member, error) {
 	}
 }
 
+// refused notes a 401: Discord refused the token, so the bot stops
+// (logged once) instead of failing every job run.
+func (b *Bot) refused(err error) bool {
+	if st, _ := restCode(err); st == http.StatusUnauthorized {
+		b.setFatal(StateBadToken, "discord bot off: Discord refused PATT_DISCORD_TOKEN (401 Unauthorized); the site keeps running without the bot")
+		return true
+	}
+	return false
+}
+
 // SyncMembers is the discord-member-sync job: a full REST resync.
 func (b *Bot) SyncMembers(ctx context.Context) error {
+	if !b.Enabled() {
+		return nil
+	}
 	members, err := b.FetchMembers(ctx)
 	if err != nil {
+		if b.refused(err) {
+			return nil
+		}
 		return err
 	}
 	st, err := FullSync(ctx, b.db, b.now(), members)
@@ -721,8 +736,12 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 		for _, r := range c.Add {
 			edit("add", r)
 		}
-		for _, r := range c.Remove {
-			edit("remove", r)
+		// The old rank role goes only once the new one is there: a refused
+		// add must not leave the member with no rank role at all.
+		if len(added) == len(c.Add) {
+			for _, r := range c.Remove {
+				edit("remove", r)
+			}
 		}
 		if len(added)+len(removed) > 0 {
 			rep.Changed++
@@ -737,6 +756,9 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 // PushRoles is the discord-role-push job: moves Discord roles of members
 // whose site rank changed (an officer's edit, a roster sync).
 func (b *Bot) PushRoles(ctx context.Context) error {
+	if !b.Enabled() {
+		return nil
+	}
 	rep, err := b.pushRoles(ctx, "", false)
 	if rep.Changed > 0 || len(rep.Failures) > 0 {
 		jobs.Report(ctx, "roles: %d member(s) changed, %d edit(s) refused", rep.Changed, len(rep.Failures))
@@ -749,6 +771,9 @@ func (b *Bot) PushRoles(ctx context.Context) error {
 // pulls ranks from Discord roles), push the site ranks' roles (retrying
 // earlier refusals), check the role mapping, and record the result.
 func (b *Bot) SyncRoles(ctx context.Context) error {
+	if !b.Enabled() {
+		return nil
+	}
 	if err := b.SyncMembers(ctx); err != nil && !errors.Is(err, ErrEmptyGuild) {
 		return err
 	}

@@ -28,6 +28,9 @@ func (b *Bot) Jobs() []jobs.Job {
 		{Name: JobOutbox, Description: "Delivers queued Discord DMs that the DM switches allow.",
 			Schedule: jobs.Every(15 * time.Second), Timeout: 2 * time.Minute,
 			Run: func(ctx context.Context) error {
+				if !b.Enabled() {
+					return nil // DMs wait in the outbox
+				}
 				_, err := outbox.Deliver(ctx, b.db, b.now(), b.SendDM)
 				return err
 			}},

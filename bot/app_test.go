@@ -1,0 +1,138 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"patt/app"
+	"patt/app/jobs"
+	"patt/bot"
+	"patt/config"
+	"patt/dbtest"
+	"patt/models"
+	"patt/voting"
+)
+
+func appConfig(t *testing.T, token string) *config.Config {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	env := map[string]string{"PATT_ADDR": addr, "PATT_DATA_DIR": t.TempDir(),
+		"PATT_JWT_SECRET": "0123456789abcdef0123456789abcdef-test",
+		"PATT_DISCORD_TOKEN": token, "PATT_DISCORD_GUILD_ID": fake.GuildID, "PATT_DISCORD_API_URL": fake.URL()}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	return cfg
+}
+
+// A token Discord refuses is one error line; the site keeps serving.
+func TestBadTokenIsLoggedOnceAndTheSiteKeepsServing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		cfg := appConfig(t, "not-the-token")
+		logs := &logBuf{}
+		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx) }()
+
+		require.Eventually(t, func() bool { return strings.Contains(logs.String(), "refused PATT_DISCORD_TOKEN") },
+			10*time.Second, 20*time.Millisecond)
+		// Once the at-start runs are over, later runs do not try again.
+		for _, job := range []string{bot.JobGateway, bot.JobMemberSync, bot.JobRolePush, bot.JobOutbox} {
+			require.Eventually(t, func() bool {
+				runs, err := jobs.Recent(db, job, 1)
+				return err == nil && len(runs) == 1 && runs[0].Status == jobs.StatusOK
+			}, 10*time.Second, 20*time.Millisecond, job)
+		}
+		calls := len(fake.Calls())
+		for _, job := range []string{bot.JobGateway, bot.JobMemberSync, bot.JobRolePush} {
+			require.Eventually(t, func() bool {
+				_, err := a.Jobs.RunAndWait(context.Background(), job)
+				return err == nil
+			}, 5*time.Second, 20*time.Millisecond)
+		}
+		assert.Len(t, fake.Calls(), calls, "nothing is tried again with a refused token")
+		assert.Equal(t, 1, strings.Count(logs.String(), "refused PATT_DISCORD_TOKEN"), logs.String())
+		assert.Contains(t, logs.String(), "level=ERROR")
+		assert.NotContains(t, logs.String(), "not-the-token", "the token is never logged")
+		res, err := http.Get(fmt.Sprintf("http://%s/healthz", cfg.Addr))
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Zero(t, fake.Connections())
+
+		var st models.BotStatus
+		require.NoError(t, db.Take(&st).Error)
+		assert.Equal(t, bot.StateBadToken, st.State)
+		cancel()
+		require.NoError(t, <-done)
+	})
+}
+
+// The contest agent's queued posts go out through the bot as embeds, once,
+// even with two app instances on one database.
+func TestContestAgentPostsGoOutOnceThroughTheBot(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		chanID := "900000000000000500"
+		require.NoError(t, db.Create(&models.DiscordConfig{GuildDiscordID: fake.GuildID, RoleSyncIntervalHours: 24,
+			DefaultAnnouncementChannelID: &chanID, RaidDefaultTemplateID: "wowretail2"}).Error)
+		now := time.Now().UTC()
+		title := "📣 Vote for the best transmog"
+		msg := models.ContestAgentLog{EventType: "campaign_launch", Message: strings.Repeat("Voting is open! ", 10),
+			Status: voting.MessagePending, QueuedAt: &now, EmbedTitle: &title}
+		require.NoError(t, db.Create(&msg).Error)
+
+		// Several instances share a database only on Postgres (the job
+		// lock is an advisory lock there); SQLite runs one.
+		instances := 1
+		if models.DialectOf(db) == models.Postgres {
+			instances = 2
+		}
+		var apps []*app.App
+		for i := 0; i < instances; i++ {
+			a, err := app.Assemble(appConfig(t, "test-token"), db, slog.New(slog.NewTextHandler(testWriter{t}, nil)), "test")
+			require.NoError(t, err)
+			apps = append(apps, a)
+		}
+		var wg sync.WaitGroup
+		for _, a := range apps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.Jobs.RunAndWait(context.Background(), "contest-agent-delivery") // one may be busy
+			}()
+		}
+		wg.Wait()
+		for _, a := range apps {
+			_, err := a.Jobs.RunAndWait(context.Background(), "contest-agent-delivery")
+			require.NoError(t, err)
+		}
+
+		msgs := fake.Messages()
+		require.Len(t, msgs, 1, "posted exactly once")
+		assert.Equal(t, chanID, msgs[0].ChannelID)
+		require.Len(t, msgs[0].Embeds, 1)
+		assert.Equal(t, title, msgs[0].Embeds[0]["title"])
+		var got models.ContestAgentLog
+		require.NoError(t, db.Take(&got, msg.ID).Error)
+		assert.Equal(t, voting.MessageSent, got.Status)
+		require.NotNil(t, got.DiscordMessageID)
+		assert.Equal(t, msgs[0].ID, *got.DiscordMessageID)
+	})
+}
