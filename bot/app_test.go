@@ -31,7 +31,7 @@ func appConfig(t *testing.T, token string) *config.Config {
 	addr := l.Addr().String()
 	l.Close()
 	env := map[string]string{"PATT_ADDR": addr, "PATT_DATA_DIR": t.TempDir(),
-		"PATT_JWT_SECRET": "0123456789abcdef0123456789abcdef-test",
+		"PATT_JWT_SECRET":    "0123456789abcdef0123456789abcdef-test",
 		"PATT_DISCORD_TOKEN": token, "PATT_DISCORD_GUILD_ID": fake.GuildID, "PATT_DISCORD_API_URL": fake.URL()}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
