@@ -8,6 +8,7 @@ import (
 
 	"patt/app/jobs"
 	"patt/bot/outbox"
+	"patt/bot/settings"
 	"patt/models"
 )
 
@@ -15,8 +16,8 @@ import (
 const (
 	JobGateway    = "discord-gateway"
 	JobOutbox     = "discord-dm-outbox"
-	JobMemberSync = "discord-member-sync"
-	JobRoleSync   = "discord-role-sync"
+	JobMemberSync = settings.JobMemberSync
+	JobRoleSync   = settings.JobRoleSync
 	JobRolePush   = "discord-role-push"
 )
 

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/bot/settings"
 	"patt/models"
 )
 
@@ -23,33 +24,13 @@ type RoleChange struct {
 	Remove    []string `json:"remove,omitempty"`
 }
 
-// RoleFailure is a role edit Discord refused (missing role, missing
-// permission, member gone); officers see it on the bot-settings page.
-type RoleFailure struct {
-	DiscordID string `json:"discord_id"`
-	Player    string `json:"player"`
-	RoleID    string `json:"role_id"`
-	Action    string `json:"action"` // add or remove
-	Error     string `json:"error"`
-}
-
-// RankRole is one line of the role mapping check.
-type RankRole struct {
-	Rank       string `json:"rank"`
-	Level      int    `json:"level"`
-	RoleID     string `json:"role_id"`
-	RoleName   string `json:"role_name"`
-	Exists     bool   `json:"exists"`
-	Manageable bool   `json:"manageable"`
-	Holders    int    `json:"holders"`
-}
-
-// RoleReport is the result of a role sync, kept in bot_status.
-type RoleReport struct {
-	Mapping  []RankRole    `json:"mapping"`
-	Changed  int           `json:"changed"`
-	Failures []RoleFailure `json:"failures"`
-}
+// The role sync's report types live in settings, which the settings page
+// reads without importing discordgo.
+type (
+	RoleFailure = settings.RoleFailure
+	RankRole    = settings.RankRole
+	RoleReport  = settings.RoleReport
+)
 
 // planRoles lists the role changes the site's ranks call for: every present
 // Discord member linked to a player whose rank has a Discord role.

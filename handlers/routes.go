@@ -172,6 +172,11 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/raid-events/:id", s.adminRaidEventsEdit)
 	admin.Post("/raid-events/:id", s.adminRaidEventsUpdate)
 	admin.Post("/raid-events/:id/attendance/:player_id", s.adminRaidEventsAttendanceToggle)
+	admin.Get("/bot-settings", s.adminBotSettingsShow) // Discord bot (admin_bot_settings.go)
+	admin.Post("/bot-settings/flags/:flag", s.adminBotSettingsFlag)
+	admin.Post("/bot-settings/outbox/:id/release", s.adminBotSettingsOutbox(true))
+	admin.Post("/bot-settings/outbox/:id/discard", s.adminBotSettingsOutbox(false))
+	admin.Post("/bot-settings/sync/:what", s.adminBotSettingsSync)
 
 	// PATTSync uploader keys (spec guild_sync §19): issue (shown once),
 	// revoke, and the latest uploads.
@@ -239,6 +244,9 @@ func (s *Server) routes(app *fiber.App) {
 	adminAPI.Post("/campaigns/:id/activate", s.apiAdminCampaignActivate)
 	adminAPI.Post("/campaigns/:id/close", s.apiAdminCampaignClose)
 	adminAPI.Get("/campaigns/:id/stats", s.apiAdminCampaignStats)
+
+	adminAPI.Get("/bot-settings", s.adminAPIBotSettingsShow) // Discord bot (spec discord_bot §2.3)
+	adminAPI.Patch("/bot-settings", s.adminAPIBotSettingsUpdate)
 
 	adminAPI.Get("/ranks", s.adminAPIRanksList) // reference data (spec identity §6.2)
 	adminAPI.Post("/ranks", s.adminAPIRankCreate)

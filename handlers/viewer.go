@@ -72,6 +72,7 @@ var adminAreas = []NavItem{
 	{Label: "Reference Tables", Href: "/admin/reference-tables"},
 	{Label: "Addon Uploads", Href: "/admin/addon-uploaders"},
 	{Label: "Jobs", Href: "/admin/jobs"},
+	{Label: "Bot Settings", Href: "/admin/bot-settings"},
 }
 
 func markActive(items []NavItem, path string) {

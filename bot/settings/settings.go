@@ -1,0 +1,299 @@
+// Package settings is the domain side of the bot-settings page and API:
+// the DM switches, the outbox as officers see it, and the bot's last known
+// state and sync results. It does not import discordgo, so handlers may use
+// it; the bot writes what it reads (common.bot_status).
+package settings
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"patt/bot/outbox"
+	"patt/fault"
+	"patt/models"
+	"patt/notify"
+)
+
+// Flag keys, as in the JSON API (spec discord_bot §2.3).
+const (
+	FlagMaster     = "bot_dm_enabled"
+	FlagInvite     = "feature_invite_dm"
+	FlagOnboarding = "feature_onboarding_dm"
+)
+
+// Names of the bot's jobs that the page runs by hand ("sync now").
+const (
+	JobMemberSync = "discord-member-sync"
+	JobRoleSync   = "discord-role-sync"
+)
+
+// FlagKeys are the only keys PATCH honours; any other key is ignored.
+var FlagKeys = []string{FlagMaster, FlagInvite, FlagOnboarding}
+
+// Flags are the three DM switches.
+type Flags struct {
+	BotDMEnabled        bool `json:"bot_dm_enabled"`
+	FeatureInviteDM     bool `json:"feature_invite_dm"`
+	FeatureOnboardingDM bool `json:"feature_onboarding_dm"`
+}
+
+// View is GET /api/v1/admin/bot-settings; with no config row the flags
+// are off, the interval 24 and the guild id null.
+type View struct {
+	Flags
+	RoleSyncIntervalHours int     `json:"role_sync_interval_hours"`
+	GuildDiscordID        *string `json:"guild_discord_id"`
+}
+
+func first(db *gorm.DB) (models.DiscordConfig, error) {
+	var cfg models.DiscordConfig
+	err := db.Order("id").Limit(1).Find(&cfg).Error
+	return cfg, err
+}
+
+// Get reads the settings.
+func Get(ctx context.Context, db *gorm.DB) (View, error) {
+	cfg, err := first(db.WithContext(ctx))
+	if err != nil {
+		return View{}, fmt.Errorf("read bot settings: %w", err)
+	}
+	if cfg.ID == 0 {
+		return View{RoleSyncIntervalHours: 24}, nil
+	}
+	gid := cfg.GuildDiscordID
+	return View{Flags: Flags{cfg.BotDMEnabled, cfg.FeatureInviteDM, cfg.FeatureOnboardingDM},
+		RoleSyncIntervalHours: cfg.RoleSyncIntervalHours, GuildDiscordID: &gid}, nil
+}
+
+// ParseFlags reads the flag keys of a JSON object; each present one must
+// be a JSON boolean (the string "false" is refused, not read as true).
+func ParseFlags(body []byte) (map[string]bool, error) {
+	var raw map[string]json.RawMessage
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return map[string]bool{}, nil
+	}
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, fault.Malformed("The body must be a JSON object.")
+	}
+	out := map[string]bool{}
+	for _, k := range FlagKeys {
+		v, ok := raw[k]
+		if !ok {
+			continue
+		}
+		switch string(bytes.TrimSpace(v)) {
+		case "true":
+			out[k] = true
+		case "false":
+			out[k] = false
+		default:
+			return nil, fault.Malformed(k + " must be true or false (a JSON boolean).")
+		}
+	}
+	return out, nil
+}
+
+// SetFlags changes the named switches in one transaction, creating the
+// config row first when there is none (guild id from envGuildID, else
+// "0"), and logs which officer changed what. Feature switches keep their
+// values when the master switch flips.
+func SetFlags(ctx context.Context, db *gorm.DB, now time.Time, set map[string]bool, envGuildID, officer string, log *slog.Logger) (Flags, error) {
+	var out Flags
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cfg, err := first(tx)
+		if err != nil {
+			return err
+		}
+		if cfg.ID == 0 && len(set) > 0 {
+			gid := envGuildID
+			if gid == "" {
+				gid = "0"
+			}
+			cfg = models.DiscordConfig{GuildDiscordID: gid, RoleSyncIntervalHours: 24, RaidDefaultTemplateID: "wowretail2", CreatedAt: now, UpdatedAt: now}
+			if err := tx.Create(&cfg).Error; err != nil {
+				return err
+			}
+		}
+		if len(set) > 0 {
+			fields := map[string]any{"updated_at": now}
+			for k, v := range set {
+				fields[k] = v
+			}
+			if err := tx.Model(&models.DiscordConfig{}).Where("id = ?", cfg.ID).Updates(fields).Error; err != nil {
+				return err
+			}
+			if cfg, err = first(tx); err != nil {
+				return err
+			}
+		}
+		out = Flags{cfg.BotDMEnabled, cfg.FeatureInviteDM, cfg.FeatureOnboardingDM}
+		return nil
+	})
+	if err != nil {
+		return Flags{}, fmt.Errorf("save bot settings: %w", err)
+	}
+	if len(set) > 0 && log != nil {
+		args := []any{"officer", officer}
+		for k, v := range set {
+			args = append(args, k, v)
+		}
+		log.Info("bot DM switches changed", args...)
+	}
+	return out, nil
+}
+
+// RankRole is one line of the role mapping check.
+type RankRole struct {
+	Rank       string `json:"rank"`
+	Level      int    `json:"level"`
+	RoleID     string `json:"role_id"`
+	RoleName   string `json:"role_name"`
+	Exists     bool   `json:"exists"`
+	Manageable bool   `json:"manageable"`
+	Holders    int    `json:"holders"`
+}
+
+// RoleFailure is a role edit Discord refused (missing role, missing
+// permission, member gone).
+type RoleFailure struct {
+	DiscordID string `json:"discord_id"`
+	Player    string `json:"player"`
+	RoleID    string `json:"role_id"`
+	Action    string `json:"action"` // add or remove
+	Error     string `json:"error"`
+}
+
+// RoleReport is the result of a role sync, kept in bot_status.
+type RoleReport struct {
+	Mapping  []RankRole    `json:"mapping"`
+	Changed  int           `json:"changed"`
+	Failures []RoleFailure `json:"failures"`
+}
+
+// MemberSync is the result of a full member sync.
+type MemberSync struct {
+	Found    int `json:"found"`
+	Updated  int `json:"updated"`
+	New      int `json:"new"`
+	Departed int `json:"departed"`
+}
+
+// DM is one outbox row as the page shows it.
+type DM struct {
+	models.DMOutbox
+	Recipient string // the member's display name, else the Discord id
+	Preview   string
+}
+
+// Page is everything the bot-settings page shows.
+type Page struct {
+	Configured bool // PATT_DISCORD_TOKEN is set on this instance
+	Status     *models.BotStatus
+	View       View
+	Held       []DM
+	Recent     []DM
+	Counts     map[string]int
+	Roles      *RoleReport
+	Members    *MemberSync
+}
+
+// Load reads the page.
+func Load(ctx context.Context, db *gorm.DB, configured bool) (*Page, error) {
+	db = db.WithContext(ctx)
+	p := &Page{Configured: configured}
+	var err error
+	if p.View, err = Get(ctx, db); err != nil {
+		return nil, err
+	}
+	var st models.BotStatus
+	if err := db.Order("id").Limit(1).Find(&st).Error; err != nil {
+		return nil, err
+	}
+	if st.ID != 0 {
+		p.Status = &st
+		if st.LastRoleSync != nil {
+			p.Roles = &RoleReport{}
+			if json.Unmarshal([]byte(*st.LastRoleSync), p.Roles) != nil {
+				p.Roles = nil
+			}
+		}
+		if st.LastMemberSync != nil {
+			p.Members = &MemberSync{}
+			if json.Unmarshal([]byte(*st.LastMemberSync), p.Members) != nil {
+				p.Members = nil
+			}
+		}
+	}
+	held, err := outbox.List(ctx, db, 50, outbox.StatusHeld)
+	if err != nil {
+		return nil, err
+	}
+	recent, err := outbox.List(ctx, db, 20, outbox.StatusPending, outbox.StatusSending, outbox.StatusSent, outbox.StatusFailed, outbox.StatusDiscarded)
+	if err != nil {
+		return nil, err
+	}
+	if p.Held, err = describe(db, held); err != nil {
+		return nil, err
+	}
+	if p.Recent, err = describe(db, recent); err != nil {
+		return nil, err
+	}
+	if p.Counts, err = outbox.Counts(ctx, db); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func describe(db *gorm.DB, rows []models.DMOutbox) ([]DM, error) {
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.RecipientDiscordID)
+	}
+	names := map[string]string{}
+	if len(ids) > 0 {
+		var us []models.DiscordUser
+		if err := db.Where("discord_id IN ?", ids).Find(&us).Error; err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			names[u.DiscordID] = u.Username
+			if u.DisplayName != nil && *u.DisplayName != "" {
+				names[u.DiscordID] = *u.DisplayName
+			}
+		}
+	}
+	out := make([]DM, 0, len(rows))
+	for _, r := range rows {
+		d := DM{DMOutbox: r, Recipient: r.RecipientDiscordID}
+		if n, ok := names[r.RecipientDiscordID]; ok {
+			d.Recipient = n
+		}
+		if m, err := outbox.Message(r); err == nil {
+			d.Preview = preview(m)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func preview(m notify.Message) string {
+	s := m.Title
+	if s == "" {
+		s = m.Content
+	}
+	if s == "" {
+		s = m.Description
+	}
+	r := []rune(s)
+	if len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return s
+}
