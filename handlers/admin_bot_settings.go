@@ -53,31 +53,6 @@ func (v botSettingsView) Features() []botFlagRow {
 	}
 }
 
-// faultStatus is the HTTP status of a domain error (decision 1), or 0 for
-// an unexpected one.
-func faultStatus(err error) int {
-	if _, ok := fault.As(err); !ok {
-		return 0
-	}
-	switch fault.KindOf(err) {
-	case fault.KindMalformed:
-		return fiber.StatusBadRequest
-	case fault.KindNotFound:
-		return fiber.StatusNotFound
-	case fault.KindConflict:
-		return fiber.StatusConflict
-	case fault.KindInvalid:
-		return fiber.StatusUnprocessableEntity
-	case fault.KindForbidden:
-		return fiber.StatusForbidden
-	case fault.KindUnavailable:
-		return fiber.StatusServiceUnavailable
-	case fault.KindTooMany:
-		return fiber.StatusTooManyRequests
-	}
-	return 0
-}
-
 // GET /admin/bot-settings
 func (s *Server) adminBotSettingsShow(c fiber.Ctx) error {
 	return s.botSettingsAnswer(c, fiber.StatusOK, "", nil)
@@ -88,11 +63,11 @@ func (s *Server) adminBotSettingsShow(c fiber.Ctx) error {
 func (s *Server) botSettingsAnswer(c fiber.Ctx, status int, notice string, actionErr error) error {
 	v := botSettingsView{CSRF: csrfToken(c), Notice: notice, Zone: time.UTC}
 	if actionErr != nil {
-		st := faultStatus(actionErr)
-		if st == 0 {
+		st, msg, ok := faultStatus(actionErr)
+		if !ok {
 			return actionErr
 		}
-		status, v.Error = st, fault.MessageOf(actionErr)
+		status, v.Error = st, msg
 	}
 	if viewer := viewerOf(c); viewer != nil {
 		if z, err := s.viewerZone(c, viewer); err == nil {
