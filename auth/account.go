@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -33,14 +34,14 @@ func (a *Account) Claims() Claims {
 // Reasons registration, login and password change refuse, worded for the
 // HTML forms; the JSON API words some of them as the spec's API table does.
 var (
-	ErrUsernameRequired     = errors.New("Enter your Discord username.")
-	ErrUsernameTooLong      = errors.New("That Discord username is too long.")
-	ErrPlayerRegistered     = errors.New("This account is already registered.")
-	ErrUsernameTaken        = errors.New("An account with this Discord username already exists.")
-	ErrInvalidCredentials   = errors.New("Invalid username or password.")
-	ErrNoPlayerLinked       = errors.New("No player account linked to this login.")
-	ErrAccountNotFound      = errors.New("Account not found.")
-	ErrCurrentPasswordWrong = errors.New("Current password is incorrect.")
+	ErrUsernameRequired     = fault.New(fault.KindMalformed, "Enter your Discord username.")
+	ErrUsernameTooLong      = fault.New(fault.KindMalformed, "That Discord username is too long.")
+	ErrPlayerRegistered     = fault.New(fault.KindConflict, "This account is already registered.")
+	ErrUsernameTaken        = fault.New(fault.KindConflict, "An account with this Discord username already exists.")
+	ErrInvalidCredentials   = fault.New(fault.KindUnauthenticated, "Invalid username or password.")
+	ErrNoPlayerLinked       = fault.New(fault.KindUnauthenticated, "No player account linked to this login.")
+	ErrAccountNotFound      = fault.New(fault.KindNotFound, "Account not found.")
+	ErrCurrentPasswordWrong = fault.New(fault.KindInvalid, "Current password is incorrect.")
 )
 
 // maxUsernameLen fits users.email (varchar 255) with room to spare; Discord

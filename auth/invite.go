@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -21,10 +22,10 @@ const inviteAttempts = 5
 // precise reason (officers and tests need it); the register form shows one
 // message for all three so a visitor cannot probe which codes exist.
 var (
-	ErrInviteNotFound = errors.New("Invalid invite code.")
-	ErrInviteUsed     = errors.New("This invite code has already been used.")
-	ErrInviteExpired  = errors.New("This invite code has expired.")
-	ErrInviteNoPlayer = errors.New("Invite code is not associated with a player.")
+	ErrInviteNotFound = fault.New(fault.KindMalformed, "Invalid invite code.")
+	ErrInviteUsed     = fault.New(fault.KindMalformed, "This invite code has already been used.")
+	ErrInviteExpired  = fault.New(fault.KindMalformed, "This invite code has expired.")
+	ErrInviteNoPlayer = fault.New(fault.KindMalformed, "Invite code is not associated with a player.")
 )
 
 // CreateInvite issues a new invite code bound to the player, usable for ttl

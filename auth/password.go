@@ -3,9 +3,9 @@
 package auth
 
 import (
-	"errors"
-
 	"golang.org/x/crypto/bcrypt"
+
+	"patt/fault"
 )
 
 // Password length limits. bcrypt ignores everything past 72 bytes, so a
@@ -16,8 +16,8 @@ const (
 )
 
 var (
-	ErrPasswordTooShort = errors.New("Password must be at least 8 characters.")
-	ErrPasswordTooLong  = errors.New("Password must be at most 72 bytes.")
+	ErrPasswordTooShort = fault.New(fault.KindInvalid, "Password must be at least 8 characters.")
+	ErrPasswordTooLong  = fault.New(fault.KindInvalid, "Password must be at most 72 bytes.")
 )
 
 // CheckPasswordPolicy returns why a new password is not acceptable, or nil.

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -23,10 +24,10 @@ type Session struct {
 
 // Reasons a token does not open a session, worded as the API reports them.
 var (
-	ErrNotAuthenticated = errors.New("Not authenticated.")
-	ErrPlayerNotFound   = errors.New("Player not found.")
-	ErrAccountInactive  = errors.New("Account is inactive.")
-	ErrSessionRevoked   = errors.New("Session has been revoked. Log in again.")
+	ErrNotAuthenticated = fault.New(fault.KindUnauthenticated, "Not authenticated.")
+	ErrPlayerNotFound   = fault.New(fault.KindUnauthenticated, "Player not found.")
+	ErrAccountInactive  = fault.New(fault.KindForbidden, "Account is inactive.")
+	ErrSessionRevoked   = fault.New(fault.KindUnauthenticated, "Session has been revoked. Log in again.")
 )
 
 // LoadSession checks that the token's account still exists, is active, has

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"patt/fault"
 )
 
 // Claims is what a session token says: which account, and which version of
@@ -21,9 +23,9 @@ type Claims struct {
 
 // Token errors, worded as the API reports them.
 var (
-	ErrTokenExpired = errors.New("Token has expired.")
-	ErrTokenInvalid = errors.New("Invalid token.")
-	ErrTokenPayload = errors.New("Invalid token payload.")
+	ErrTokenExpired = fault.New(fault.KindUnauthenticated, "Token has expired.")
+	ErrTokenInvalid = fault.New(fault.KindUnauthenticated, "Invalid token.")
+	ErrTokenPayload = fault.New(fault.KindUnauthenticated, "Invalid token payload.")
 )
 
 // IssueToken signs a session token valid for ttl from now.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -31,19 +30,18 @@ func (s *Server) apiLogin(c fiber.Ctx) error {
 		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
 	}
 	acc, err := auth.Login(s.db(c), in.DiscordUsername, in.Password)
-	switch {
-	case errors.Is(err, auth.ErrInvalidCredentials):
-		return apiError(c, fiber.StatusUnauthorized, "Invalid credentials.")
-	case errors.Is(err, auth.ErrAccountInactive):
-		return apiError(c, fiber.StatusForbidden, "Account is inactive.")
-	case errors.Is(err, auth.ErrNoPlayerLinked):
-		return apiError(c, fiber.StatusUnauthorized, "No player account linked.")
-	case err != nil:
-		return err
+	if err != nil {
+		return reword(err, loginAPIWords)
 	}
 	tok, err := s.sessionToken(acc)
 	if err != nil {
 		return err
 	}
 	return apiOK(c, apiTokenData{Token: tok})
+}
+
+// loginAPIWords: the API's words for login refusals (spec identity §3.9).
+var loginAPIWords = []wording{
+	{auth.ErrInvalidCredentials, "Invalid credentials."},
+	{auth.ErrNoPlayerLinked, "No player account linked."},
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -19,11 +18,7 @@ func (s *Server) apiRegister(c fiber.Ctx) error {
 	}
 	acc, err := auth.Register(s.db(c), in.Code, in.DiscordUsername, in.Password, s.Now())
 	if err != nil {
-		status, msg, ok := registerAPIError(err)
-		if !ok {
-			return err
-		}
-		return apiError(c, status, msg)
+		return reword(err, registerAPIWords)
 	}
 	s.Log.Info("account registered", "player_id", acc.Player.ID, "user_id", acc.User.ID, "via", "api")
 	tok, err := s.sessionToken(acc)
@@ -33,24 +28,14 @@ func (s *Server) apiRegister(c fiber.Ctx) error {
 	return apiOK(c, apiTokenData{Token: tok})
 }
 
-// registerAPIError maps a registration refusal to the API's status and
-// wording (spec identity §3.8); ok is false for an unexpected error.
-func registerAPIError(err error) (status int, msg string, ok bool) {
-	switch {
-	case errors.Is(err, auth.ErrInviteNotFound), errors.Is(err, auth.ErrInviteUsed), errors.Is(err, auth.ErrInviteExpired):
-		return fiber.StatusBadRequest, "Invalid, expired, or already-used invite code.", true
-	case errors.Is(err, auth.ErrInviteNoPlayer):
-		return fiber.StatusBadRequest, "Invite code is not tied to a valid player.", true
-	case errors.Is(err, auth.ErrPlayerRegistered):
-		return fiber.StatusConflict, "This player is already registered.", true
-	case errors.Is(err, auth.ErrUsernameTaken):
-		return fiber.StatusConflict, auth.ErrUsernameTaken.Error(), true
-	case errors.Is(err, auth.ErrUsernameRequired):
-		return fiber.StatusBadRequest, "discord_username is required.", true
-	case errors.Is(err, auth.ErrUsernameTooLong):
-		return fiber.StatusBadRequest, err.Error(), true
-	case errors.Is(err, auth.ErrPasswordTooShort), errors.Is(err, auth.ErrPasswordTooLong):
-		return fiber.StatusUnprocessableEntity, err.Error(), true
-	}
-	return 0, "", false
+// registerAPIWords is how the API words registration refusals that the
+// form words differently (spec identity §3.8); the kind, and so the status,
+// is the domain's.
+var registerAPIWords = []wording{
+	{auth.ErrInviteNotFound, "Invalid, expired, or already-used invite code."},
+	{auth.ErrInviteUsed, "Invalid, expired, or already-used invite code."},
+	{auth.ErrInviteExpired, "Invalid, expired, or already-used invite code."},
+	{auth.ErrInviteNoPlayer, "Invite code is not tied to a valid player."},
+	{auth.ErrPlayerRegistered, "This player is already registered."},
+	{auth.ErrUsernameRequired, "discord_username is required."},
 }

@@ -158,6 +158,24 @@ func asJSON(c fiber.Ctx, err error) error {
 
 type jsonErrorsKey struct{}
 
+// wording gives a domain refusal the words one surface uses for it, where
+// the spec words the form and the API differently.
+type wording struct {
+	err *fault.Error
+	msg string
+}
+
+// reword returns err with the message its surface uses, keeping its kind and
+// its chain (errors.Is still finds the domain's sentinel).
+func reword(err error, words []wording) error {
+	for _, w := range words {
+		if errors.Is(err, w.err) {
+			return fault.Wrap(w.err.Kind, w.msg, err)
+		}
+	}
+	return err
+}
+
 // wantsJSON: the API, or a client that asked for JSON and not for HTML.
 func wantsJSON(c fiber.Ctx) bool {
 	accept := c.Get(fiber.HeaderAccept)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/mito"
 )
 
@@ -26,26 +27,25 @@ func (s *Server) mitoListAPI(c fiber.Ctx) error {
 	return apiOK(c, out)
 }
 
-// mitoText reads {"quote": "…"} or {"title": "…"}; ok false means the
-// answer (400) was already sent.
+// mitoText reads {"quote": "…"} or {"title": "…"}; when ok is false, err
+// says why (400 malformed, 422 missing).
 func mitoText(c fiber.Ctx, k mitoKind) (string, bool, error) {
 	var body map[string]any
 	if err := json.Unmarshal(c.Body(), &body); err != nil {
-		return "", false, apiError(c, fiber.StatusBadRequest, "Malformed JSON body.")
+		return "", false, fault.Malformed("Malformed JSON body.")
 	}
 	text, isString := body[k.Singular].(string)
 	if !isString {
-		return "", false, apiError(c, fiber.StatusUnprocessableEntity, "Field "+k.Singular+" is required.")
+		return "", false, fault.New(fault.KindInvalid, "Field "+k.Singular+" is required.")
 	}
 	return text, true, nil
 }
 
-func mitoAPIError(c fiber.Ctx, k mitoKind, err error) error {
-	switch {
-	case errors.Is(err, mito.ErrNotFound):
-		return apiError(c, fiber.StatusNotFound, k.Label+" not found")
-	case isMitoInputError(err):
-		return apiError(c, fiber.StatusUnprocessableEntity, err.Error())
+// mitoMissing names the missing thing as the API does ("Quote not
+// found"); every other error goes as it is.
+func mitoMissing(k mitoKind, err error) error {
+	if errors.Is(err, mito.ErrNotFound) {
+		return fault.Wrap(fault.KindNotFound, k.Label+" not found", err)
 	}
 	return err
 }
@@ -59,7 +59,7 @@ func (s *Server) mitoCreateAPI(k mitoKind) fiber.Handler {
 		}
 		item, err := mito.Add(s.db(c), k.Kind, text)
 		if err != nil {
-			return mitoAPIError(c, k, err)
+			return mitoMissing(k, err)
 		}
 		return apiOK(c, fiber.Map{"id": item.ID, k.Singular: item.Text})
 	}
@@ -74,7 +74,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 		}
 		item, err := mito.Update(s.db(c), k.Kind, fiber.Params[int](c, "id"), text)
 		if err != nil {
-			return mitoAPIError(c, k, err)
+			return mitoMissing(k, err)
 		}
 		return apiOK(c, fiber.Map{"id": item.ID, k.Singular: item.Text})
 	}
@@ -85,7 +85,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 func (s *Server) mitoDeleteAPI(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		if err := mito.Delete(s.db(c), k.Kind, fiber.Params[int](c, "id")); err != nil {
-			return mitoAPIError(c, k, err)
+			return mitoMissing(k, err)
 		}
 		return c.JSON(Envelope{OK: true})
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/mito"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) mitoCreate(k mitoKind) fiber.Handler {
 		}
 		status := fiber.StatusOK
 		if err != nil {
-			status, list.Error, list.Draft = fiber.StatusUnprocessableEntity, err.Error(), text
+			status, list.Error, list.Draft = fiber.StatusUnprocessableEntity, fault.MessageOf(err), text
 		}
 		return s.renderPartial(c, status, "partials/mito/list", list)
 	}
@@ -65,7 +66,7 @@ func (s *Server) mitoRowFragment(c fiber.Ctx, k mitoKind, editing bool) error {
 	}
 	item, err := mito.Get(s.db(c), k.Kind, id)
 	if errors.Is(err, mito.ErrNotFound) {
-		return fiber.NewError(fiber.StatusNotFound, "That "+k.Singular+" no longer exists.")
+		return fault.Wrap(fault.KindNotFound, "That "+k.Singular+" no longer exists.", err)
 	}
 	if err != nil {
 		return err
@@ -81,7 +82,7 @@ func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 		text := c.FormValue("text")
 		item, err := mito.Update(s.db(c), k.Kind, id, text)
 		if errors.Is(err, mito.ErrNotFound) {
-			return fiber.NewError(fiber.StatusNotFound, "That "+k.Singular+" no longer exists.")
+			return fault.Wrap(fault.KindNotFound, "That "+k.Singular+" no longer exists.", err)
 		}
 		if err != nil && !isMitoInputError(err) {
 			return err
@@ -96,7 +97,7 @@ func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 		status := fiber.StatusOK
 		if err != nil {
 			status = fiber.StatusUnprocessableEntity
-			row.Item, row.Editing, row.Error = mito.Item{ID: id, Text: text}, true, err.Error()
+			row.Item, row.Editing, row.Error = mito.Item{ID: id, Text: text}, true, fault.MessageOf(err)
 		}
 		return s.renderPartial(c, status, "partials/mito/row", row)
 	}
@@ -117,6 +118,8 @@ func (s *Server) mitoDelete(k mitoKind) fiber.Handler {
 	}
 }
 
+// isMitoInputError: the text broke a rule (empty, too long); the form
+// shows why.
 func isMitoInputError(err error) bool {
-	return errors.Is(err, mito.ErrEmpty) || errors.Is(err, mito.ErrTooLong)
+	return fault.Is(err, fault.KindInvalid)
 }

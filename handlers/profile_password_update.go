@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/auth"
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 )
@@ -20,7 +21,7 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 	if next != confirm {
 		errs["confirm_password"] = "New passwords do not match"
 	} else if err := auth.CheckPasswordPolicy(next); err != nil {
-		errs["new_password"] = err.Error()
+		errs["new_password"] = fault.MessageOf(err)
 	}
 	if len(errs) == 0 {
 		user, err := auth.ChangePassword(s.db(c), v.UserID, current, next, s.Now())
@@ -30,7 +31,7 @@ func (s *Server) profilePasswordUpdate(c fiber.Ctx) error {
 		case errors.Is(err, auth.ErrAccountNotFound):
 			errs["current_password"] = "Account not found"
 		case errors.Is(err, auth.ErrAccountInactive):
-			return fiber.NewError(fiber.StatusForbidden, "Account is inactive. Contact an officer.")
+			return reword(err, loginFormWords)
 		case err != nil:
 			return err
 		default:

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/auth"
+	"patt/fault"
 )
 
 // msgInviteUnusable is the form's one answer for a code that does not
@@ -32,7 +33,7 @@ func (s *Server) registerSubmit(c fiber.Ctx) error {
 		return s.renderRegister(c, fiber.StatusBadRequest, form)
 	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
-		form.Error = err.Error()
+		form.Error = fault.MessageOf(err)
 		return s.renderRegister(c, fiber.StatusBadRequest, form)
 	}
 	acc, err := auth.Register(s.db(c), form.Code, form.Username, password, s.Now())
@@ -51,17 +52,15 @@ func (s *Server) registerSubmit(c fiber.Ctx) error {
 	return c.Redirect().Status(fiber.StatusFound).To("/")
 }
 
-// registerFormMessage words a registration refusal for the form; ok is
-// false for an unexpected error.
+// registerFormMessage words a registration refusal for the form: one
+// message for every unusable code, so a visitor cannot probe which codes
+// exist; ok is false for an unexpected error.
 func registerFormMessage(err error) (msg string, ok bool) {
 	switch {
+	case !isRefusal(err):
+		return "", false
 	case errors.Is(err, auth.ErrInviteNotFound), errors.Is(err, auth.ErrInviteUsed), errors.Is(err, auth.ErrInviteExpired):
 		return msgInviteUnusable, true
-	case errors.Is(err, auth.ErrInviteNoPlayer), errors.Is(err, auth.ErrPlayerRegistered),
-		errors.Is(err, auth.ErrUsernameTaken), errors.Is(err, auth.ErrUsernameRequired),
-		errors.Is(err, auth.ErrUsernameTooLong), errors.Is(err, auth.ErrPasswordTooShort),
-		errors.Is(err, auth.ErrPasswordTooLong):
-		return err.Error(), true
 	}
-	return "", false
+	return fault.MessageOf(err), true
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/auth"
+	"patt/fault"
 )
 
 // SessionCookie holds the session token for browsers.
@@ -70,11 +71,17 @@ func (s *Server) requireLogin(c fiber.Ctx) error {
 		return c.Next()
 	}
 	if isAPIPath(c.Path()) {
-		reason := auth.ErrNotAuthenticated.Error()
+		// 401 whatever the reason (an inactive account included): the
+		// request has no session; the reason is the message.
+		reason := auth.ErrNotAuthenticated.Message
 		if err, ok := c.Locals(authErrKey).(error); ok {
-			reason = err.Error()
+			if m := fault.MessageOf(err); m != "" {
+				reason = m
+			} else {
+				reason = err.Error()
+			}
 		}
-		return apiError(c, fiber.StatusUnauthorized, reason)
+		return fault.Unauthenticated(reason)
 	}
 	return redirectToLogin(c)
 }

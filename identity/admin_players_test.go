@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"patt/fault"
 	"testing"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/fault"
 	"patt/models"
 )
 

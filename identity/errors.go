@@ -3,10 +3,11 @@ package identity
 import (
 	"errors"
 	"fmt"
-	"patt/fault"
 	"strings"
 
 	"gorm.io/gorm"
+
+	"patt/fault"
 )
 
 // The rules refuse with *fault.Error values, so every caller maps them to

@@ -3,13 +3,13 @@ package identity
 import (
 	"errors"
 	"fmt"
-	"patt/fault"
 	"sort"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 

@@ -1,7 +1,6 @@
 package mito
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -32,9 +32,9 @@ const MaxLength = 500
 
 // Errors a caller shows to the person who typed the text.
 var (
-	ErrEmpty    = errors.New("Please write something first.")
-	ErrTooLong  = fmt.Errorf("Keep it under %d characters.", MaxLength)
-	ErrNotFound = errors.New("Not found")
+	ErrEmpty    = fault.New(fault.KindInvalid, "Please write something first.")
+	ErrTooLong  = fault.Newf(fault.KindInvalid, "Keep it under %d characters.", MaxLength)
+	ErrNotFound = fault.NotFound("Not found")
 )
 
 // Singular is "quote" or "title": the JSON field and the label.

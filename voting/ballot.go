@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"patt/fault"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 

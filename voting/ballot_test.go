@@ -1,11 +1,12 @@
 package voting
 
 import (
-	"patt/fault"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"patt/fault"
 )
 
 func TestParseBallotJSON(t *testing.T) {

@@ -3,7 +3,6 @@ package voting
 import (
 	"errors"
 	"fmt"
-	"patt/fault"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/fault"
 	"patt/models"
 )
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"patt/fault"
 	"time"
 
 	"gorm.io/gorm"
 
 	"patt/app/jobs"
+	"patt/fault"
 	"patt/models"
 )
 

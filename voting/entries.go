@@ -3,11 +3,11 @@ package voting
 import (
 	"errors"
 	"fmt"
-	"patt/fault"
 	"strings"
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
