@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,11 +11,11 @@ import (
 	"patt/models"
 )
 
+// contentVersion reads the counter the way the page cache does.
 func contentVersion(t *testing.T, db *gorm.DB) int64 {
 	t.Helper()
-	var v int64
-	table := models.NamerOf(db).QualifiedName("common", "content_version")
-	require.NoError(t, db.Raw("SELECT version FROM "+table+" WHERE id = 1").Row().Scan(&v))
+	v, err := models.ContentVersion(context.Background(), db)
+	require.NoError(t, err)
 	return v
 }
 
