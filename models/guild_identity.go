@@ -98,6 +98,16 @@ type Character struct {
 	FirstSeen         time.Time `gorm:"autoCreateTime"`
 	LastAPISync       *time.Time
 	RemovedAt         *time.Time
+	// Guild sync (migration 0090): MissingSince is set by the first
+	// successful roster sync that lacks the character and cleared when it
+	// reappears; the second such sync sets RemovedAt. WowRank is the raw
+	// roster rank index; ProfileModifiedAt is Blizzard's Last-Modified.
+	MissingSince      *time.Time
+	WowRank           *int
+	Race              *string
+	Gender            *string
+	AverageItemLevel  *int
+	ProfileModifiedAt *time.Time
 
 	Class      *Class          `gorm:"foreignKey:ClassID;references:ID"`
 	ActiveSpec *Specialization `gorm:"foreignKey:ActiveSpecID;references:ID"`
@@ -163,6 +173,11 @@ type PlayerCharacter struct {
 	PlayerID    int
 	CharacterID int
 	CreatedAt   time.Time
+	// LinkSource says who made the link: "manual" (an officer), "engine"
+	// (the identity engine) or NULL (older rows, treated as manual).
+	// Confidence is the engine's score for its links.
+	LinkSource *string
+	Confidence *float64
 
 	Player    *Player    `gorm:"foreignKey:PlayerID;references:ID"`
 	Character *Character `gorm:"foreignKey:CharacterID;references:ID"`
@@ -188,6 +203,7 @@ type AuditIssue struct {
 	ResolvedAt      *time.Time
 	ResolvedBy      *string
 	NotifiedAt      *time.Time
+	LastDetectedAt  *time.Time
 }
 
 func (AuditIssue) TableName(namer schema.Namer) string {
@@ -207,6 +223,10 @@ type SyncLog struct {
 	DurationSeconds   *float64
 	StartedAt         time.Time `gorm:"autoCreateTime"`
 	CompletedAt       *time.Time
+	// Stage and ProgressDone/ProgressTotal show a running sync's progress.
+	Stage         *string
+	ProgressDone  *int
+	ProgressTotal *int
 }
 
 func (SyncLog) TableName(namer schema.Namer) string {
