@@ -24,6 +24,7 @@ import (
 	"patt/models"
 	"patt/notify"
 	"patt/schedule"
+	guildsync "patt/sync"
 	"patt/sync/addonupload"
 	"patt/voting"
 )
@@ -116,6 +117,11 @@ func (a *App) plugIntegrations() error {
 	}
 	if a.Config.BlizzardClientID == "" || a.Config.BlizzardClientSecret == "" {
 		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
+	}
+	guild := guildsync.New(a.Config, a.DB, a.Log, a.Clock)
+	a.integrations = append(a.integrations, guild)
+	if err := a.Jobs.Add(guild.Jobs()...); err != nil {
+		return err
 	}
 	if a.Config.AddonAPIKey == "" {
 		a.Log.Info("addon uploads: the legacy PATT_API_KEY is not set; uploads need an uploader key from /admin/addon-uploaders")

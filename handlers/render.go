@@ -184,6 +184,10 @@ var flashMessages = map[string]string{
 	"signup-saved":         "Your answer is saved",
 	"raid-helper-saved":    "Raid-Helper settings saved",
 	"raid-helper-done":     "Done",
+
+	// guild sync (admin_sync.go)
+	"sync-started":  "Sync started. Progress shows below.",
+	"err-sync-busy": "A guild sync is already running; wait for it to finish.",
 }
 
 func templateFuncs(a *assetIndex) map[string]any {

@@ -198,6 +198,12 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/raid-helper/events/:id/book", s.adminRaidHelperBook) // book or re-book
 	admin.Post("/raid-helper/events/:id/cancel", s.adminRaidHelperCancel)
 
+	// Guild sync (spec guild_sync §10–§11): the runs, and "sync now" with
+	// live progress.
+	admin.Get("/sync", s.adminSyncShow)
+	admin.Get("/sync/runs", s.adminSyncRuns) // fragment: polled while a run is going
+	admin.Post("/sync/run", s.adminSyncRun)
+
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
 	authAPI := app.Group("/api/v1/auth")
 	authAPI.Post("/login", loginLimited, s.apiLogin)

@@ -73,6 +73,7 @@ var adminAreas = []NavItem{
 	{Label: "Addon Uploads", Href: "/admin/addon-uploaders"},
 	{Label: "Jobs", Href: "/admin/jobs"},
 	{Label: "Bot Settings", Href: "/admin/bot-settings"},
+	{Label: "Guild Sync", Href: "/admin/sync"},
 }
 
 func markActive(items []NavItem, path string) {

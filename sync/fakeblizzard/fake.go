@@ -85,6 +85,7 @@ type Server struct {
 	tokens    map[string]time.Time // access token → expiry
 	faults    []*Fault
 	latency   time.Duration
+	gate      chan struct{}
 	tokenTTL  time.Duration
 	perSecond int // 0 = unlimited
 	window    time.Time
@@ -127,23 +128,14 @@ func (s *Server) AddGuild(g *Guild) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.guilds[g.RealmSlug+"/"+g.NameSlug] = g
-	for _, m := range g.Members {
-		s.profiles[m.RealmSlug+"/"+strings.ToLower(m.Name)] = m
-	}
+	s.reindex()
 }
 
 // SetMembers replaces a guild's roster (members joining, leaving, renaming).
 func (s *Server) SetMembers(realmSlug, guildSlug string, members []*Member) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[realmSlug+"/"+guildSlug]
-	g.Members = members
-	s.profiles = map[string]*Member{}
-	for _, g := range s.guilds {
-		for _, m := range g.Members {
-			s.profiles[m.RealmSlug+"/"+strings.ToLower(m.Name)] = m
-		}
-	}
+	s.SetMembersLocked(realmSlug, guildSlug, members)
 }
 
 // Update changes guild data under the lock.
@@ -167,6 +159,20 @@ func (s *Server) SetRateLimit(n int) { s.mu.Lock(); s.perSecond = n; s.mu.Unlock
 func (s *Server) RevokeTokens() {
 	s.mu.Lock()
 	s.tokens = map[string]time.Time{}
+	s.mu.Unlock()
+}
+
+// Hold makes API requests wait until Release, so a test can look at a sync
+// while it is in flight.
+func (s *Server) Hold() { s.mu.Lock(); s.gate = make(chan struct{}); s.mu.Unlock() }
+
+// Release lets held and later requests through.
+func (s *Server) Release() {
+	s.mu.Lock()
+	if s.gate != nil {
+		close(s.gate)
+		s.gate = nil
+	}
 	s.mu.Unlock()
 }
 
@@ -227,6 +233,12 @@ func randomToken() string {
 func (s *Server) api(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.APIRequests.Add(1)
+		s.mu.Lock()
+		gate := s.gate
+		s.mu.Unlock()
+		if gate != nil {
+			<-gate
+		}
 		s.sleep()
 		if f := s.fault(r.URL.Path); f != nil {
 			if f.RetryAfter != "" {
@@ -492,4 +504,22 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 // tests that call the token endpoint by hand.
 func BasicAuth(id, secret string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))
+}
+
+// Guild returns a stored guild for changes inside Update.
+func (s *Server) Guild(realmSlug, guildSlug string) *Guild { return s.guilds[realmSlug+"/"+guildSlug] }
+
+// SetMembersLocked is SetMembers for use inside Update.
+func (s *Server) SetMembersLocked(realmSlug, guildSlug string, members []*Member) {
+	s.guilds[realmSlug+"/"+guildSlug].Members = members
+	s.reindex()
+}
+
+func (s *Server) reindex() {
+	s.profiles = map[string]*Member{}
+	for _, g := range s.guilds {
+		for _, m := range g.Members {
+			s.profiles[m.RealmSlug+"/"+strings.ToLower(m.Name)] = m
+		}
+	}
 }

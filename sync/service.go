@@ -1,0 +1,202 @@
+// Package sync keeps the guild's data current from outside sources (spec
+// guild_sync): the Blizzard roster and profiles into
+// guild_identity.wow_characters, with guards so an outage never empties the
+// roster; every run recorded in guild_identity.sync_log with live progress;
+// the runs registered as jobs on the app's job runner. The Battle.net client
+// is sync/blizzard; sync/fakeblizzard is the local fake the tests use.
+package sync
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+
+	"patt/app/jobs"
+	"patt/config"
+	"patt/sync/blizzard"
+)
+
+// Job names on the runner.
+const (
+	JobBlizzard = "guild-sync"
+)
+
+// ForceKey marks a context whose roster sync may exceed the removal guard.
+type forceKey struct{}
+
+// WithForce asks the roster sync run under ctx to lift the removal guard.
+func WithForce(ctx context.Context) context.Context { return context.WithValue(ctx, forceKey{}, true) }
+
+var pkgLog = slog.Default()
+
+func logger() *slog.Logger { return pkgLog }
+
+// Service is the guild sync as the app runs it.
+type Service struct {
+	DB    *gorm.DB
+	Log   *slog.Logger
+	Clock func() time.Time
+	// API is the Blizzard client; nil when credentials are missing, in
+	// which case Why says so and every run fails with that reason.
+	API                  RosterAPI
+	Why                  error
+	RealmSlug, GuildSlug string
+	Zone                 *time.Location
+	Workers              int
+}
+
+// New builds the service from the configuration. Missing or malformed
+// credentials do not fail: the reason is kept, said once in the log, and
+// each sync run records it as a failed sync_log row.
+func New(cfg *config.Config, db *gorm.DB, log *slog.Logger, clock func() time.Time) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	pkgLog = log
+	s := &Service{
+		DB: db, Log: log, Clock: clock, Zone: cfg.GuildTimezone,
+		RealmSlug: strings.ToLower(cfg.Guild.RealmSlug), GuildSlug: strings.ToLower(cfg.Guild.NameSlug),
+	}
+	client, err := blizzard.New(blizzard.Config{
+		ClientID: cfg.BlizzardClientID, ClientSecret: cfg.BlizzardClientSecret,
+		Region: cfg.Guild.Region, APIURL: cfg.BlizzardAPIURL, TokenURL: cfg.BlizzardOAuthURL,
+	})
+	if err != nil {
+		s.Why = err
+		if !errors.Is(err, blizzard.ErrNoCredentials) {
+			log.Error("blizzard sync off", "err", err)
+		}
+		return s
+	}
+	s.API = client
+	return s
+}
+
+// Name is the integration's name.
+func (s *Service) Name() string { return "guild-sync" }
+
+// Start closes sync_log rows a crash left running (older than any run can
+// last) and checks the credentials once, so a wrong secret shows in the log
+// at start; neither stops the site.
+func (s *Service) Start(ctx context.Context) error {
+	if n, err := CloseStale(ctx, s.DB, s.Clock(), 2*time.Hour); err != nil {
+		s.Log.Warn("guild sync: close interrupted runs", "err", err)
+	} else if n > 0 {
+		s.Log.Info("guild sync: closed runs left running by a crash", "count", n)
+	}
+	if c, ok := s.API.(*blizzard.Client); ok {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if err := c.CheckCredentials(cctx); err != nil {
+			s.Log.Error("blizzard sync: credentials check failed; syncs will fail until fixed", "err", err)
+		}
+	}
+	return nil
+}
+
+// Close has nothing to release: runs stop with the job runner.
+func (s *Service) Close(context.Context) error { return nil }
+
+// Jobs are the service's jobs for the runner.
+func (s *Service) Jobs() []jobs.Job {
+	return []jobs.Job{{
+		Name:        JobBlizzard,
+		Description: "Syncs the guild roster and character profiles from Blizzard.",
+		Schedule:    TimesOfDay(s.Zone, 1, 7, 13, 19),
+		Timeout:     time.Hour,
+		Run:         s.RunBlizzard,
+	}}
+}
+
+// RunBlizzard is the Blizzard pipeline: the roster sync, recorded in
+// sync_log. A missing credential or any failure is a failed row.
+func (s *Service) RunBlizzard(ctx context.Context) error {
+	run, err := startLog(ctx, s.DB, SourceBlizzard, s.Clock)
+	if err != nil {
+		return err
+	}
+	st, err := s.syncRoster(ctx, run)
+	var counts *Counts
+	if st.Found > 0 {
+		c := st.Counts()
+		counts = &c
+	}
+	if ferr := run.finish(counts, err); ferr != nil {
+		s.Log.Error("guild sync: record end", "err", ferr)
+	}
+	jobs.Report(ctx, "%s", st)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Service) syncRoster(ctx context.Context, run *logRun) (RosterStats, error) {
+	if s.API == nil {
+		why := s.Why
+		if why == nil {
+			why = blizzard.ErrNoCredentials
+		}
+		return RosterStats{}, why
+	}
+	force, _ := ctx.Value(forceKey{}).(bool)
+	force = forceNext.Swap(false) || force
+	rs := &RosterSync{
+		DB: s.DB, API: s.API, RealmSlug: s.RealmSlug, GuildSlug: s.GuildSlug,
+		Clock: s.Clock, Workers: s.Workers, Force: force, Progress: run.progress,
+	}
+	st, err := rs.Run(ctx)
+	if err != nil {
+		return st, err
+	}
+	s.Log.Info("roster synced", "summary", st.String())
+	return st, nil
+}
+
+// TimesOfDay is a schedule at the given hours of the guild's wall clock
+// (Blizzard syncs run four times a day: 01, 07, 13, 19).
+func TimesOfDay(zone *time.Location, hours ...int) jobs.Schedule {
+	var all anyOf
+	for _, h := range hours {
+		all = append(all, jobs.DailyAt(zone, h, 0))
+	}
+	return all
+}
+
+type anyOf []jobs.Schedule
+
+func (a anyOf) Next(t time.Time) time.Time {
+	var best time.Time
+	for _, s := range a {
+		if n := s.Next(t); best.IsZero() || n.Before(best) {
+			best = n
+		}
+	}
+	return best
+}
+
+func (a anyOf) AtStart() bool { return false }
+
+func (a anyOf) String() string {
+	parts := make([]string, len(a))
+	for i, s := range a {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// forceNext asks the next Blizzard run in this process to lift the removal
+// guard: an officer ticked "Force" on /admin/sync. It is consumed by that
+// run, so a forced run never carries over to the schedule.
+var forceNext atomic.Bool
+
+// RequestForcedRun makes the next roster sync here a forced one.
+func RequestForcedRun() { forceNext.Store(true) }
+
+// CancelForcedRun withdraws the request (the run did not start).
+func CancelForcedRun() { forceNext.Store(false) }
