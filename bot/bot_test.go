@@ -227,3 +227,27 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// On Postgres exactly one instance runs the gateway; when it stops,
+// another takes over on its next gateway job run.
+func TestOneGatewayPerClusterAndTakeover(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		if models.DialectOf(db) != models.Postgres {
+			t.Log("SQLite serves one instance; the lock is Postgres's advisory lock")
+			return
+		}
+		setup(t, db)
+		first, second := newBot(t, db, nil), newBot(t, db, nil)
+		connect(t, first)
+		require.NoError(t, second.KeepGateway(context.Background()))
+		assert.False(t, second.Connected(), "the second instance stays a web node")
+		assert.Equal(t, 1, count(fake.Events(), "recv IDENTIFY"))
+		assert.Equal(t, 1, fake.Connections())
+
+		require.NoError(t, first.Close(context.Background()))
+		require.Eventually(t, func() bool { return fake.Connections() == 0 }, 5*time.Second, 10*time.Millisecond)
+		connect(t, second)
+		assert.Equal(t, 2, count(fake.Events(), "recv IDENTIFY"))
+		assert.Equal(t, 1, fake.Connections())
+	})
+}

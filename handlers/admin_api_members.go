@@ -110,7 +110,9 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 
 // POST /api/v1/admin/members/:id/send-invite — issues a fresh invite code
 // (superseding older unused ones) and returns it with its registration
-// link. Discord DMs come with the bot (a later issue), so dm_sent is false.
+// link. With a Discord account, the registration-code DM goes to the bot's
+// outbox (dm_status "pending", or "held" while Invite DMs are off); dm_sent
+// stays false until the bot has sent it.
 func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -126,7 +128,7 @@ func (s *Server) adminAPIMemberSendInvite(c fiber.Ctx) error {
 	}
 	return apiOK(c, fiber.Map{
 		"code": inv.Code, "url": s.inviteURL(inv.Code), "expires_at": inv.ExpiresAt.UTC().Format(time.RFC3339),
-		"discord_id": discordID, "dm_sent": false,
+		"discord_id": discordID, "dm_sent": false, "dm_status": s.queueInviteDM(c, inv, p),
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"patt/bot/outbox"
 	"patt/bot/settings"
 	"patt/fault"
+	"patt/models"
 )
 
 // The bot-settings page (spec discord_bot §2.3, issue 12): the bot's
@@ -174,4 +175,26 @@ func (s *Server) adminAPIBotSettingsUpdate(c fiber.Ctx) error {
 		return err
 	}
 	return apiOK(c, flags)
+}
+
+// queueInviteDM puts an invite's registration-code DM in the bot's outbox
+// when the player has a Discord account, and returns the row's status:
+// "pending" (Invite DMs are on; the bot sends it), "held" (an officer
+// releases it on the bot-settings page) or "" (no Discord account, or it
+// could not be queued — the code is still shown to the officer).
+func (s *Server) queueInviteDM(c fiber.Ctx, inv *models.InviteCode, p models.Player) string {
+	if inv == nil || p.DiscordUser == nil {
+		return ""
+	}
+	now := s.Now()
+	expires := now.Add(72 * time.Hour)
+	if inv.ExpiresAt != nil {
+		expires = *inv.ExpiresAt
+	}
+	row, err := outbox.QueueInvite(c.Context(), s.db(c), now, p.DiscordUser.DiscordID, s.Config.Guild.Name, inv.Code, s.inviteURL(inv.Code), expires)
+	if err != nil {
+		s.Log.Error("invite DM not queued", "player_id", p.ID, "err", err)
+		return ""
+	}
+	return row.Status
 }

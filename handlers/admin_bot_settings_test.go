@@ -179,3 +179,59 @@ func mustFormRequest(t *testing.T, path string, form url.Values) *http.Request {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return req
 }
+
+// Invite DMs from the Player Manager and the API go through the outbox:
+// held while Invite DMs are off, pending when on; never sent from here.
+func TestInviteDMsGoThroughTheOutbox(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, s := testApp(t, db)
+		_, offUser := seedMember(t, db, "Officer4", 4)
+		du := models.DiscordUser{DiscordID: "900000000000008001", Username: "newbie", IsPresent: true}
+		require.NoError(t, db.Create(&du).Error)
+		p := models.Player{DisplayName: "Newbie", DiscordUserID: &du.ID, IsActive: true, Timezone: "UTC"}
+		require.NoError(t, db.Create(&p).Error)
+		loner := models.Player{DisplayName: "Loner", IsActive: true, Timezone: "UTC"}
+		require.NoError(t, db.Create(&loner).Error)
+		b := newBrowser(t, app).loginAs(s, offUser)
+
+		resp, body := b.sendJSON("POST", "/api/v1/admin/members/"+strconv.Itoa(p.ID)+"/send-invite", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		var out struct {
+			Data struct {
+				Code     string `json:"code"`
+				DMSent   bool   `json:"dm_sent"`
+				DMStatus string `json:"dm_status"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &out))
+		assert.False(t, out.Data.DMSent)
+		assert.Equal(t, outbox.StatusHeld, out.Data.DMStatus, "Invite DMs are off on a fresh install")
+		var row models.DMOutbox
+		require.NoError(t, db.Take(&row).Error)
+		assert.Equal(t, "900000000000008001", row.RecipientDiscordID)
+		assert.Equal(t, outbox.KindInvite, row.Kind)
+		m, err := outbox.Message(row)
+		require.NoError(t, err)
+		assert.Contains(t, m.Content, "**"+out.Data.Code+"**")
+		assert.Contains(t, m.Content, "/register?code="+out.Data.Code)
+		assert.Contains(t, m.Content, "expires in 72 hours")
+
+		// Switches on: the Player Manager's invite is pending for the bot.
+		resp, _ = b.sendJSON("PATCH", "/api/v1/admin/bot-settings", `{"bot_dm_enabled":true,"feature_invite_dm":true}`)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		resp, _ = b.postForm("/admin/players/"+strconv.Itoa(p.ID)+"/invite", nil)
+		require.Less(t, resp.StatusCode, 400)
+		var rows []models.DMOutbox
+		require.NoError(t, db.Order("id").Find(&rows).Error)
+		require.Len(t, rows, 2)
+		assert.Equal(t, outbox.StatusPending, rows[1].Status)
+
+		// No Discord account: nothing queued.
+		resp, body = b.sendJSON("POST", "/admin/players/"+strconv.Itoa(loner.ID)+"/send-invite", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.Contains(t, body, `"dm_status":""`)
+		var n int64
+		db.Model(&models.DMOutbox{}).Count(&n)
+		assert.Equal(t, int64(2), n)
+	})
+}

@@ -145,7 +145,8 @@ func (s *Server) adminPlayersJSONInvite(c fiber.Ctx) error {
 	if err != nil {
 		return asJSON(c, err)
 	}
-	return apiOK(c, fiber.Map{"code": inv.Code, "url": s.inviteURL(inv.Code), "dm_sent": false, "has_discord": p.DiscordUserID != nil})
+	return apiOK(c, fiber.Map{"code": inv.Code, "url": s.inviteURL(inv.Code), "dm_sent": false, "has_discord": p.DiscordUserID != nil,
+		"dm_status": s.queueInviteDM(c, inv, p)})
 }
 
 // PATCH /admin/characters/:id/assign {player_id} (legacy key member_id;

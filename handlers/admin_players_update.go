@@ -141,9 +141,11 @@ func (s *Server) adminPlayerInvite(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now()); err != nil {
+	inv, p, err := identity.IssueInvite(s.db(c), id, viewerPlayerID(c), s.Now())
+	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
+	s.queueInviteDM(c, inv, p) // the DM waits in the bot's outbox
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-invite-created", anchor: playerAnchor(id)})
 }
 

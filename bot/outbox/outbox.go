@@ -299,3 +299,19 @@ func Deliver(ctx context.Context, db *gorm.DB, now time.Time, send Sender) (Resu
 	}
 	return res, errors.Join(errs...)
 }
+
+// InviteMessage is the registration-code DM (spec discord_bot §6): plain
+// text, the code in bold, the link, when it expires.
+func InviteMessage(guildName, code, url string, validFor time.Duration) notify.Message {
+	hours := int(validFor.Round(time.Hour).Hours())
+	return notify.Message{Kind: KindInvite, Content: fmt.Sprintf(
+		"You've been invited to register on the %s guild platform!\n\nYour registration code: **%s**\nRegister here: %s\n\nThe code expires in %d hours. Ask an officer if you have any questions.",
+		guildName, code, url, hours)}
+}
+
+// QueueInvite puts an invite DM in the outbox for a player's Discord
+// account: pending when Invite DMs are allowed, held for an officer
+// otherwise. The code is in the payload only, never in a log line.
+func QueueInvite(ctx context.Context, db *gorm.DB, now time.Time, discordID, guildName, code, url string, expires time.Time) (models.DMOutbox, error) {
+	return Enqueue(ctx, db, now, discordID, KindInvite, InviteMessage(guildName, code, url, expires.Sub(now)))
+}
