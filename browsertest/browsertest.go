@@ -5,13 +5,16 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v3"
@@ -100,11 +103,95 @@ func Serve(t *testing.T, app *fiber.App) string {
 	return "http://" + ln.Addr().String()
 }
 
-// Screenshot saves a full-page PNG. The file goes to PATT_SCREENSHOT_DIR when
+// SetSessionCookie makes the browser someone else: every cookie it had is
+// dropped and the given session cookie set for base, as the login form
+// would (HttpOnly, path /). The handlers' tests wrap it as browserLogin,
+// the one way a browser test signs a user in.
+func SetSessionCookie(t *testing.T, ctx context.Context, base, name, value string) {
+	t.Helper()
+	if err := chromedp.Run(ctx, network.ClearBrowserCookies(), chromedp.ActionFunc(func(ctx context.Context) error {
+		return network.SetCookie(name, value).WithURL(base).WithPath("/").WithHTTPOnly(true).Do(ctx)
+	})); err != nil {
+		t.Fatalf("set session cookie: %v", err)
+	}
+}
+
+// WaitTimeout bounds one WaitFor; polled panels (every 5 s) fit in it twice.
+const WaitTimeout = 20 * time.Second
+
+// waitJS resolves once the condition holds and htmx is idle: no request in
+// flight and nothing swapping or settling (the htmx-* classes are gone, so
+// swapped-in content is processed). It re-checks when htmx settles, on every
+// DOM change, when a transition or animation ends, and on each rendered
+// frame (for what changes without an event, like scrolling), so nothing
+// sleeps a fixed time.
+const waitJS = `new Promise((resolve, reject) => {
+  const idle = () => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added');
+  const ok = () => { try { return !!(%s) && idle(); } catch (e) { return false; } };
+  if (ok()) { resolve(true); return; }
+  if (!document.documentElement) { reject(new Error('navigating')); return; }
+  const events = ['htmx:afterSettle', 'transitionend', 'transitioncancel', 'animationend', 'animationcancel', 'scroll'];
+  let obs, timer, frame, finished = false;
+  const check = () => { if (!finished && ok()) { done(); resolve(true); } };
+  const tick = () => { check(); if (!finished) frame = requestAnimationFrame(tick); };
+  const done = () => {
+    finished = true; obs.disconnect(); clearTimeout(timer); cancelAnimationFrame(frame);
+    events.forEach(e => document.removeEventListener(e, check, true));
+  };
+  obs = new MutationObserver(check);
+  obs.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  events.forEach(e => document.addEventListener(e, check, true));
+  frame = requestAnimationFrame(tick);
+  timer = setTimeout(() => { done(); reject(new Error('timeout')); }, %d);
+})`
+
+// WaitFor waits until the JavaScript condition is true on the page and htmx
+// has settled: the one way a browser test waits for an htmx swap, a polled
+// fragment or a script's effect. A navigation while waiting (a plain form
+// post) is waited out and the condition checked on the new page. The test
+// fails after WaitTimeout, naming what it waited for.
+func WaitFor(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(WaitTimeout)
+	var last error
+	for time.Now().Before(deadline) {
+		left := time.Until(deadline).Milliseconds()
+		var ok bool
+		err := chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(waitJS, cond, left), &ok, AwaitPromise))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		if err != nil && !navigated(err) {
+			break
+		}
+		// The page went away under the promise: wait for the next one to load.
+		_ = chromedp.Run(ctx, chromedp.WaitReady("body", chromedp.ByQuery))
+	}
+	t.Fatalf("timed out waiting for %s (%s): %v", what, cond, last)
+}
+
+// navigated tells whether an evaluation failed because the page changed.
+func navigated(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "context was destroyed") || strings.Contains(msg, "Cannot find context") ||
+		strings.Contains(msg, "Inspected target navigated") || strings.Contains(msg, "navigating")
+}
+
+// Painted is true once the web fonts are in and no finite animation still
+// runs (rows fading in): what a screenshot waits for.
+const Painted = `document.fonts.status === 'loaded' && document.getAnimations().every(a => {
+  const timing = a.effect && a.effect.getComputedTiming();
+  return a.playState !== 'running' || (timing && timing.iterations === Infinity);
+})`
+
+// Screenshot saves a full-page PNG once the page is painted (fonts loaded,
+// animations done). The file goes to PATT_SCREENSHOT_DIR when
 // set (so a person can open it), else into the test's temp dir. It returns
 // the path.
 func Screenshot(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
+	WaitFor(t, ctx, "fonts and animations before "+name, Painted)
 	var png []byte
 	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Fatalf("screenshot: %v", err)

@@ -16,23 +16,6 @@ import (
 	"patt/models"
 )
 
-// adminWaitJS polls a JavaScript condition until it is true.
-func adminWaitJS(t *testing.T, ctx context.Context, what, cond string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var ok bool
-		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok)))
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (%s)", what, cond)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // dragBetween drags the element matched by from onto the one matched by to,
 // after scrolling both into view (measured together, so one scroll cannot
 // move the other).
@@ -113,7 +96,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 		chromedp.SetValue(row+` input[name="scheduling_weight"]`, "2", chromedp.ByQuery),
 		chromedp.Click(row+` button[type="submit"]`, chromedp.ByQuery),
 	))
-	adminWaitJS(t, ctx, "the saved rank row", fmt.Sprintf(`document.querySelector('%s.row--saved')`, row))
+	browsertest.WaitFor(t, ctx, "the saved rank row", fmt.Sprintf(`document.querySelector('%s.row--saved')`, row))
 	var shown string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Text(row+" td:nth-child(4)", &shown, chromedp.ByQuery)))
 	require.Equal(t, "2", shown)
@@ -127,7 +110,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 		chromedp.SetValue(row+` input[name="discord_role_id"]`, "not-a-snowflake", chromedp.ByQuery),
 		chromedp.Click(row+` button[type="submit"]`, chromedp.ByQuery),
 	))
-	adminWaitJS(t, ctx, "the refused row", fmt.Sprintf(`document.querySelector('%s.row--invalid .field-error')`, row))
+	browsertest.WaitFor(t, ctx, "the refused row", fmt.Sprintf(`document.querySelector('%s.row--invalid .field-error')`, row))
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector('.ref-classes').open = true`, nil)))
 	browsertest.Screenshot(t, ctx, "admin_reference_tables.png")
 
@@ -139,19 +122,19 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 		chromedp.WaitVisible(card, chromedp.ByQuery),
 		chromedp.WaitVisible(chip, chromedp.ByQuery),
 	))
-	adminWaitJS(t, ctx, "SortableJS on the lists", `document.querySelector('#pm-chars-list').pattSortable`)
+	browsertest.WaitFor(t, ctx, "SortableJS on the lists", `document.querySelector('#pm-chars-list').pattSortable`)
 	var count string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Text("#pm-chars-count", &count, chromedp.ByQuery)))
 	require.Equal(t, "(2 total, 1 unlinked)", count)
 	alphaOffers := fmt.Sprintf(`document.querySelector('#player-%d .pm-link-char option[value="%d"]')`, alpha.ID, loose.ID)
-	adminWaitJS(t, ctx, "Alpha's card offering the loose character", alphaOffers)
+	browsertest.WaitFor(t, ctx, "Alpha's card offering the loose character", alphaOffers)
 	dragBetween(t, ctx, chip+" .item-card__name", card+" .pm-card__chars")
-	adminWaitJS(t, ctx, "the character on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
-	adminWaitJS(t, ctx, "the chip showing its owner", fmt.Sprintf(`document.querySelector('%s') && document.querySelector('%s').textContent.includes('Bravoplayer')`, chip, chip))
+	browsertest.WaitFor(t, ctx, "the character on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
+	browsertest.WaitFor(t, ctx, "the chip showing its owner", fmt.Sprintf(`document.querySelector('%s') && document.querySelector('%s').textContent.includes('Bravoplayer')`, chip, chip))
 	// pm-changed refreshes what the swap did not touch: the header count and
 	// the other cards' link selects.
-	adminWaitJS(t, ctx, "the characters count after the drop", `document.querySelector('#pm-chars-count').textContent === '(2 total, 0 unlinked)'`)
-	adminWaitJS(t, ctx, "Alpha's card no longer offering it", "!"+alphaOffers)
+	browsertest.WaitFor(t, ctx, "the characters count after the drop", `document.querySelector('#pm-chars-count').textContent === '(2 total, 0 unlinked)'`)
+	browsertest.WaitFor(t, ctx, "Alpha's card no longer offering it", "!"+alphaOffers)
 
 	var link models.PlayerCharacter
 	require.NoError(t, db.Where("character_id = ?", loose.ID).Take(&link).Error)
@@ -159,18 +142,18 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 
 	// Drag it from the card onto the unlink zone: unlinked again.
 	dragBetween(t, ctx, fmt.Sprintf(`%s .pm-chip[data-char-id="%d"] .pm-chip__name`, card, loose.ID), `[data-drop-unlink="char"]`)
-	adminWaitJS(t, ctx, "the chip back to unlinked", fmt.Sprintf(`document.querySelector('%s').textContent.includes('Unlinked')`, chip))
+	browsertest.WaitFor(t, ctx, "the chip back to unlinked", fmt.Sprintf(`document.querySelector('%s').textContent.includes('Unlinked')`, chip))
 	var n int64
 	db.Model(&models.PlayerCharacter{}).Where("character_id = ?", loose.ID).Count(&n)
 	require.Zero(t, n, "the drop on the unlink zone unlinked it")
 
 	// And link it once more, for the picture.
 	dragBetween(t, ctx, chip+" .item-card__name", card+" .pm-card__chars")
-	adminWaitJS(t, ctx, "the character on Bravo's card again", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
+	browsertest.WaitFor(t, ctx, "the character on Bravo's card again", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"]')`, card, loose.ID))
 
 	// Drag the Discord member onto Alpha's card: linked.
 	dragBetween(t, ctx, `#pm-discord-list .pm-discord .item-card__name`, fmt.Sprintf(`#player-%d .pm-card__chars`, alpha.ID))
-	adminWaitJS(t, ctx, "Alpha's card showing the Discord link", fmt.Sprintf(`document.querySelector('#player-%d .item-card__meta').textContent.includes('@alpha_d')`, alpha.ID))
+	browsertest.WaitFor(t, ctx, "Alpha's card showing the Discord link", fmt.Sprintf(`document.querySelector('#player-%d .item-card__meta').textContent.includes('@alpha_d')`, alpha.ID))
 	var a models.Player
 	require.NoError(t, db.Take(&a, alpha.ID).Error)
 	require.NotNil(t, a.DiscordUserID, "the drop linked the Discord member")
@@ -178,8 +161,9 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	// Open one card's Manage section so the screenshot shows the forms.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector('#player-%d details').open = true`, alpha.ID), nil),
 		chromedp.Evaluate(`document.querySelectorAll('.board__list').forEach(l => { l.scrollTop = 0; });
-			document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; }); window.scrollTo(0, 0)`, nil),
-		chromedp.Sleep(200*time.Millisecond)))
+			document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });
+			document.documentElement.style.scrollBehavior = 'auto'; window.scrollTo(0, 0)`, nil)))
+	browsertest.WaitFor(t, ctx, "the board scrolled to the top", `window.scrollY === 0`)
 	browsertest.Screenshot(t, ctx, "admin_player_manager.png")
 
 	// Picking a rank in a card's select saves it as an override at once.
@@ -188,7 +172,7 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(() => {
 		const sel = document.querySelector('%s select[name="rank_id"]');
 		sel.value = '%d'; sel.dispatchEvent(new Event('change', {bubbles: true})); })()`, card, officerRank.ID), nil)))
-	adminWaitJS(t, ctx, "Bravo's card showing Officer", fmt.Sprintf(`document.querySelector('%s .pm-card__badges').textContent.includes('Officer')`, card))
+	browsertest.WaitFor(t, ctx, "Bravo's card showing Officer", fmt.Sprintf(`document.querySelector('%s .pm-card__badges').textContent.includes('Officer')`, card))
 	var br models.Player
 	require.NoError(t, db.Take(&br, bravo.ID).Error)
 	require.Equal(t, officerRank.ID, *br.GuildRankID)
@@ -196,24 +180,25 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	// The column filter applies as the officer types (an htmx GET that swaps
 	// the list).
 	require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys(`input[name="cq"]`, "drift", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "the filtered characters column",
+	browsertest.WaitFor(t, ctx, "the filtered characters column",
 		`document.querySelectorAll('#pm-chars-list .pm-char').length === 1 && document.querySelector('#pm-chars-list').textContent.includes('Driftpriest')`)
 
 	// ◎ on Bravo's card: all three columns show Bravo and what is linked to
 	// Bravo only, and the address says so; ◎ again shows everything.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(card+" .pm-focus", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "the board focused on Bravo", fmt.Sprintf(`document.querySelector('.pm-focus-bar') && !document.querySelector('#player-%d')
+	browsertest.WaitFor(t, ctx, "the board focused on Bravo", fmt.Sprintf(`document.querySelector('.pm-focus-bar') && !document.querySelector('#player-%d')
 		&& document.querySelectorAll('#pm-players-list .pm-card').length === 1 && document.querySelector('%s.is-focused')
 		&& document.querySelectorAll('#pm-chars-list .pm-char').length === 1 && document.querySelector('%s')
 		&& document.querySelectorAll('#pm-discord-list .pm-discord').length === 0`, alpha.ID, card, chip))
 	var search string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`location.search`, &search)))
 	require.Equal(t, fmt.Sprintf("?focus=player:%d", bravo.ID), search)
-	adminWaitJS(t, ctx, "SortableJS on the new board", `document.querySelector('#pm-chars-list').pattSortable`)
-	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`window.scrollTo(0, 0)`, nil), chromedp.Sleep(200*time.Millisecond)))
+	browsertest.WaitFor(t, ctx, "SortableJS on the new board", `document.querySelector('#pm-chars-list').pattSortable`)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.style.scrollBehavior = 'auto'; window.scrollTo(0, 0)`, nil)))
+	browsertest.WaitFor(t, ctx, "the page scrolled to the top", `window.scrollY === 0`)
 	browsertest.Screenshot(t, ctx, "admin_player_manager_focus.png")
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(card+" .pm-focus.is-active", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "the whole board again", fmt.Sprintf(`!document.querySelector('.pm-focus-bar') && document.querySelector('#player-%d')`, alpha.ID))
+	browsertest.WaitFor(t, ctx, "the whole board again", fmt.Sprintf(`!document.querySelector('.pm-focus-bar') && document.querySelector('#player-%d')`, alpha.ID))
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`location.search`, &search)))
 	require.Empty(t, search)
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -108,7 +107,6 @@ func TestAccountFlowInBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/profile"),
 		chromedp.WaitVisible(`#profile-main_character_id`, chromedp.ByQuery),
 		chromedp.Value(`#profile-main_spec_id`, &selected, chromedp.ByQuery),
-		chromedp.Sleep(200*time.Millisecond), // let the webfonts settle for the screenshot
 	))
 	require.Equal(t, strconv.Itoa(holy), selected)
 	browsertest.Screenshot(t, ctx, "profile.png")
@@ -128,6 +126,7 @@ func TestAccountFlowInBrowser(t *testing.T) {
 	require.Equal(t, "New passwords do not match", fieldErr)
 	require.Equal(t, "/profile", path)
 	// Back to the top, so the sticky header is not painted mid-page.
-	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.style.scrollBehavior = "auto"; window.scrollTo(0, 0)`, nil), chromedp.Sleep(100*time.Millisecond)))
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.style.scrollBehavior = "auto"; window.scrollTo(0, 0)`, nil)))
+	browsertest.WaitFor(t, ctx, "the page scrolled to the top", `window.scrollY === 0`)
 	browsertest.Screenshot(t, ctx, "profile_error.png")
 }

@@ -15,33 +15,6 @@ import (
 	"patt/schedule"
 )
 
-// scheduleWait polls a JavaScript condition until it holds.
-func scheduleWait(t *testing.T, ctx context.Context, what, cond string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var ok bool
-		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok)))
-		if ok {
-			// let htmx finish settling and wire up the swapped-in content
-			var busy bool
-			for i := 0; i < 100; i++ {
-				require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`!!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')`, &busy)))
-				if !busy {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			time.Sleep(100 * time.Millisecond)
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func scheduleJS(t *testing.T, ctx context.Context, js string) {
 	t.Helper()
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(js, nil)))
@@ -75,24 +48,24 @@ func TestAvailabilityInBrowser(t *testing.T) {
 		return `(() => { const el = document.querySelector('` + sel + `'); el.value = '` + value + `'; el.dispatchEvent(new Event('change', {bubbles: true})); })()`
 	}
 	scheduleJS(t, ctx, change("#avail-timezone", "Australia/Sydney"))
-	scheduleWait(t, ctx, "zone preview", `document.querySelector('#avail-timezone').value === 'Australia/Sydney' && document.querySelector('#avail-timezone option[selected]').value === 'Australia/Sydney'`)
+	browsertest.WaitFor(t, ctx, "zone preview", `document.querySelector('#avail-timezone').value === 'Australia/Sydney' && document.querySelector('#avail-timezone option[selected]').value === 'Australia/Sydney'`)
 	scheduleJS(t, ctx, `document.querySelector('#day_0_available').click()`)
-	scheduleWait(t, ctx, "Monday on", `!document.querySelector('#avail-row-0').classList.contains('row--disabled')`)
+	browsertest.WaitFor(t, ctx, "Monday on", `!document.querySelector('#avail-row-0').classList.contains('row--disabled')`)
 	scheduleJS(t, ctx, change("#day_0_start", "10:00"))
-	scheduleWait(t, ctx, "Monday start", `document.querySelector('#avail-row-0 [data-guild-time]').textContent.includes('18:00')`)
+	browsertest.WaitFor(t, ctx, "Monday start", `document.querySelector('#avail-row-0 [data-guild-time]').textContent.includes('18:00')`)
 	scheduleJS(t, ctx, change("#day_0_hours", "3"))
-	scheduleWait(t, ctx, "Monday hours", `document.querySelector('#avail-row-0 [data-guild-time]').textContent.includes('Sun 18:00–21:00 EST')`)
+	browsertest.WaitFor(t, ctx, "Monday hours", `document.querySelector('#avail-row-0 [data-guild-time]').textContent.includes('Sun 18:00–21:00 EST')`)
 	scheduleJS(t, ctx, `document.querySelector('#avail-row-0 button[name=copy_from]').click()`)
-	scheduleWait(t, ctx, "copied", `document.querySelectorAll('.avail-row input[type=checkbox]:checked').length === 7`)
+	browsertest.WaitFor(t, ctx, "copied", `document.querySelectorAll('.avail-row input[type=checkbox]:checked').length === 7`)
 	scheduleJS(t, ctx, `document.querySelector('#day_6_available').click()`)
-	scheduleWait(t, ctx, "Sunday off", `document.querySelector('#avail-row-6').classList.contains('row--disabled')`)
+	browsertest.WaitFor(t, ctx, "Sunday off", `document.querySelector('#avail-row-6').classList.contains('row--disabled')`)
 	var satText string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Text("#avail-row-5 [data-guild-time]", &satText, chromedp.ByQuery)))
 	require.Equal(t, "= Fri 18:00–21:00 EST", strings.TrimSpace(satText), "a Sydney Saturday morning is a New York Friday evening")
 	browsertest.Screenshot(t, ctx, "availability-editor-before-save.png")
 
 	scheduleJS(t, ctx, `document.querySelector('#avail-save').click()`)
-	scheduleWait(t, ctx, "saved", `document.querySelector('.avail-editor__status') && document.querySelector('.avail-editor__status').textContent.includes('Availability saved')`)
+	browsertest.WaitFor(t, ctx, "saved", `document.querySelector('.avail-editor__status') && document.querySelector('.avail-editor__status').textContent.includes('Availability saved')`)
 	browsertest.Screenshot(t, ctx, "availability-editor-saved.png")
 
 	week, err := schedule.PlayerWeek(db, member.ID)
@@ -106,7 +79,7 @@ func TestAvailabilityInBrowser(t *testing.T) {
 	// max stops it in the browser first; drop it, as an old browser would.)
 	scheduleJS(t, ctx, `document.querySelector('#day_2_hours').removeAttribute('max'); document.querySelector('#day_2_hours').value = '20'`)
 	scheduleJS(t, ctx, `document.querySelector('#avail-save').click()`)
-	scheduleWait(t, ctx, "row error", `document.querySelector('#day_2_error')`)
+	browsertest.WaitFor(t, ctx, "row error", `document.querySelector('#day_2_error')`)
 	browsertest.Screenshot(t, ctx, "availability-editor-error.png")
 	week, _ = schedule.PlayerWeek(db, member.ID)
 	require.Equal(t, 3.0, week[2].AvailableHours)
@@ -145,9 +118,9 @@ func TestAvailabilityInBrowser(t *testing.T) {
 		chromedp.WaitVisible(".attendance-sheet", chromedp.ByQuery),
 	))
 	scheduleJS(t, octx, `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=attended]').click()`)
-	scheduleWait(t, octx, "attended", `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=attended]').classList.contains('toggle--on')`)
+	browsertest.WaitFor(t, octx, "attended", `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=attended]').classList.contains('toggle--on')`)
 	scheduleJS(t, octx, `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=signed_up]').click()`)
-	scheduleWait(t, octx, "signed up", `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=signed_up]').classList.contains('toggle--on')`)
+	browsertest.WaitFor(t, octx, "signed up", `document.querySelector('#player-`+schedItoa(member.ID)+` button[data-field=signed_up]').classList.contains('toggle--on')`)
 	browsertest.Screenshot(t, octx, "admin-raid-event-attendance.png")
 	var row models.RaidAttendance
 	require.NoError(t, db.Where("event_id = ? AND player_id = ?", ev.ID, member.ID).Take(&row).Error)

@@ -26,8 +26,8 @@ func TestProfileHeaderNameInBrowser(t *testing.T) {
 		chromedp.SetValue("#profile-display-name", "Trogdor the Burninator", chromedp.ByQuery),
 		chromedp.Click(`#profile-info button[type="submit"]`, chromedp.ByQuery),
 	))
-	adminWaitJS(t, ctx, "the saved message", `document.querySelector('#profile-info .flash--success')`)
-	adminWaitJS(t, ctx, "the header's new name", `document.querySelector('#nav-user-name').textContent === 'Trogdor the Burninator'`)
+	browsertest.WaitFor(t, ctx, "the saved message", `document.querySelector('#profile-info .flash--success')`)
+	browsertest.WaitFor(t, ctx, "the header's new name", `document.querySelector('#nav-user-name').textContent === 'Trogdor the Burninator'`)
 	var n int
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('#nav-user-name').length`, &n)))
 	require.Equal(t, 1, n, "swapped in place, not added")

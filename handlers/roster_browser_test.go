@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -15,23 +14,6 @@ import (
 	"patt/demo"
 	"patt/models"
 )
-
-// waitFor polls a JavaScript condition until it is true.
-func waitFor(t *testing.T, ctx context.Context, cond string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var ok bool
-		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(cond, &ok)))
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", cond)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 func evalString(t *testing.T, ctx context.Context, js string) string {
 	t.Helper()
@@ -65,7 +47,7 @@ func TestRosterInBrowser(t *testing.T) {
 
 	// Sort by item level: first click sorts high → low.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(`th:nth-child(7) a`, chromedp.ByQuery)))
-	waitFor(t, ctx, `location.search.includes('sort=ilvl') && !!document.querySelector('th.sort-desc')`)
+	browsertest.WaitFor(t, ctx, "sorted by item level", `location.search.includes('sort=ilvl') && !!document.querySelector('th.sort-desc')`)
 	ilvls := evalString(t, ctx, `[...document.querySelectorAll('#roster-table tbody td.num')].map(td => td.textContent.trim()).join(',')`)
 	vals := strings.Split(ilvls, ",")
 	require.Greater(t, len(vals), 30)
@@ -75,7 +57,7 @@ func TestRosterInBrowser(t *testing.T) {
 
 	// Live search for a class: the table narrows as you type.
 	require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys(`input[name=q]`, "mage", chromedp.ByQuery)))
-	waitFor(t, ctx, `location.search.includes('q=mage') && [...document.querySelectorAll('#roster-table tbody tr')].every(tr => tr.children[2].textContent.includes('Mage'))`)
+	browsertest.WaitFor(t, ctx, "filtered to mages", `location.search.includes('q=mage') && [...document.querySelectorAll('#roster-table tbody tr')].every(tr => tr.children[2].textContent.includes('Mage'))`)
 	var mages int
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(rows, &mages)))
 	require.Greater(t, mages, 0)
@@ -84,7 +66,7 @@ func TestRosterInBrowser(t *testing.T) {
 
 	// Show alts: more mages (their alts) appear, dimmed.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(`input[name=alts]`, chromedp.ByQuery)))
-	waitFor(t, ctx, `location.search.includes('alts=1') && document.querySelectorAll('#roster-table tr.row--alt').length > 0`)
+	browsertest.WaitFor(t, ctx, "alts shown", `location.search.includes('alts=1') && document.querySelectorAll('#roster-table tr.row--alt').length > 0`)
 	var withAlts int
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(rows, &withAlts)))
 	require.Greater(t, withAlts, mages)
@@ -92,7 +74,7 @@ func TestRosterInBrowser(t *testing.T) {
 
 	// Tabs: Composition, then Schedule; the tab is in the URL.
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(`.tabs a[href*="tab=composition"]`, chromedp.ByQuery)))
-	waitFor(t, ctx, `location.search.includes('tab=composition') && !!document.querySelector('.role-card')`)
+	browsertest.WaitFor(t, ctx, "the composition tab", `location.search.includes('tab=composition') && !!document.querySelector('.role-card')`)
 	var cards int
 	var wowhead string
 	require.NoError(t, chromedp.Run(ctx,
@@ -107,7 +89,7 @@ func TestRosterInBrowser(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "roster-composition.png")
 
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click(`.tabs a[href*="tab=schedule"]`, chromedp.ByQuery)))
-	waitFor(t, ctx, `location.search.includes('tab=schedule') && document.body.textContent.includes('Heroic Raid Night')`)
+	browsertest.WaitFor(t, ctx, "the schedule tab", `location.search.includes('tab=schedule') && document.body.textContent.includes('Heroic Raid Night')`)
 
 	var noReload bool
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`window.__noReload === true`, &noReload)))
@@ -115,7 +97,7 @@ func TestRosterInBrowser(t *testing.T) {
 
 	// Back to the table through history: the full page comes back.
 	require.NoError(t, chromedp.Run(ctx, chromedp.NavigateBack()))
-	waitFor(t, ctx, `location.search.includes('tab=composition') && !!document.querySelector('.role-card')`)
+	browsertest.WaitFor(t, ctx, "the composition tab", `location.search.includes('tab=composition') && !!document.querySelector('.role-card')`)
 }
 
 // Without JavaScript the same views are plain GET URLs and forms.
@@ -136,7 +118,7 @@ func TestRosterWithoutJavaScriptInBrowser(t *testing.T) {
 		chromedp.Click(`.roster-filters button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#roster-table", chromedp.ByQuery),
 	))
-	waitFor(t, ctx, `location.search.includes('q=priest') && location.search.includes('alts=1')`)
+	browsertest.WaitFor(t, ctx, "the no-JS filter applied", `location.search.includes('q=priest') && location.search.includes('alts=1')`)
 	require.Equal(t, "undefined", evalString(t, ctx, `typeof window.htmx`), "no page script ran")
 	classes := evalString(t, ctx, `[...document.querySelectorAll('#roster-table tbody tr')].map(tr => tr.children[2].textContent).join(',')`)
 	for _, c := range strings.Split(classes, ",") {

@@ -11,13 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v3"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
 	"patt/auth"
+	"patt/browsertest"
 	"patt/config"
 	"patt/models"
 )
@@ -179,11 +178,10 @@ func apiCall(t *testing.T, app *fiber.App, token, method, path, body string) (*h
 	return do(t, app, req)
 }
 
-// browserLogin gives a headless browser the user's session cookie for base.
+// browserLogin signs a headless browser in as the user (and out of whoever
+// it was): the one login helper of the browser tests. The login form itself
+// is tested in auth_browser_test.go.
 func browserLogin(t *testing.T, ctx context.Context, s *Server, base string, user models.User) {
 	t.Helper()
-	tok := tokenFor(t, s, user)
-	require.NoError(t, chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		return network.SetCookie(SessionCookie, tok).WithURL(base).Do(ctx)
-	})))
+	browsertest.SetSessionCookie(t, ctx, base, SessionCookie, tokenFor(t, s, user))
 }

@@ -20,13 +20,6 @@ import (
 	"patt/voting"
 )
 
-// loginTab gives a browser a member's session cookie.
-func loginTab(ctx context.Context, base, token string) error {
-	return chromedp.Run(ctx, network.ClearBrowserCookies(), chromedp.ActionFunc(func(ctx context.Context) error {
-		return network.SetCookie(SessionCookie, token).WithURL(base).WithPath("/").WithHTTPOnly(true).Do(ctx)
-	}))
-}
-
 // center returns a point in the first element matching sel, a third of
 // the way down (clear of the sticky picks bar at the bottom of the view).
 func center(ctx context.Context, sel string) (x, y float64, err error) {
@@ -138,7 +131,7 @@ func TestVoteInBrowser(t *testing.T) {
 	}
 
 	// Member A drags Ember → #1, Frost → #2, Storm → #3.
-	require.NoError(t, loginTab(watcher, base, tokenFor(t, s, uA)))
+	browserLogin(t, watcher, s, base, uA)
 	require.NoError(t, chromedp.Run(watcher, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery)))
 	require.NoError(t, drag(watcher, cardSel(id("Ember Drake")), slotSel(1)))
 	require.NoError(t, drag(watcher, cardSel(id("Frost Wyrm")), slotSel(2)))
@@ -167,7 +160,7 @@ func TestVoteInBrowser(t *testing.T) {
 
 	// Member B ranks by clicking (the alternative to dragging):
 	// Storm, Ember, Frost; a click on a picked card takes it out again.
-	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uB)))
+	browserLogin(t, actor, s, base, uB)
 	require.NoError(t, chromedp.Run(actor, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery),
 		click(cardSel(id("Void Kitten"))),
 		click(cardSel(id("Storm Gryphon"))),
@@ -180,7 +173,7 @@ func TestVoteInBrowser(t *testing.T) {
 
 	// Member C drags Storm → #1, Ember → #3, then drops Frost on #3, which
 	// swaps Ember back to the pool; Ember → #2 fills the ballot.
-	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uC)))
+	browserLogin(t, actor, s, base, uC)
 	require.NoError(t, chromedp.Run(actor, chromedp.Navigate(votePath), chromedp.WaitVisible(`form.js-ballot`, chromedp.ByQuery)))
 	require.NoError(t, drag(actor, cardSel(id("Storm Gryphon")), slotSel(1)))
 	require.NoError(t, drag(actor, cardSel(id("Ember Drake")), slotSel(3)))
@@ -195,14 +188,11 @@ func TestVoteInBrowser(t *testing.T) {
 	// tie on points; Storm has 2 firsts to Ember's 1, so Storm leads.
 	// The watcher's standings refresh by polling, without a reload.
 	var after, mark string
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		require.NoError(t, chromedp.Run(watcher, chromedp.Text(`[data-results]`, &after, chromedp.ByQuery)))
-		if strings.Index(after, "Storm Gryphon") >= 0 && strings.Index(after, "Storm Gryphon") < strings.Index(after, "Ember Drake") {
-			break
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	browsertest.WaitFor(t, watcher, "the polled standings with Storm Gryphon ahead", `(() => {
+		const r = document.querySelector('[data-results]'); if (!r) return false;
+		const s = r.textContent.indexOf('Storm Gryphon'), e = r.textContent.indexOf('Ember Drake');
+		return s >= 0 && s < e; })()`)
+	require.NoError(t, chromedp.Run(watcher, chromedp.Text(`[data-results]`, &after, chromedp.ByQuery)))
 	require.NoError(t, chromedp.Run(watcher, chromedp.Evaluate(`window.__pattMark || ''`, &mark)))
 	assert.Equal(t, "still-here", mark, "the page was not reloaded")
 	require.Less(t, strings.Index(after, "Storm Gryphon"), strings.Index(after, "Ember Drake"), "standings updated: %s", after)
@@ -210,7 +200,7 @@ func TestVoteInBrowser(t *testing.T) {
 	browsertest.Screenshot(t, watcher, "vote-standings-updated.png")
 
 	// The officer closes the campaign from the editor (confirm accepted).
-	require.NoError(t, loginTab(actor, base, tokenFor(t, s, uO)))
+	browserLogin(t, actor, s, base, uO)
 	require.NoError(t, chromedp.Run(actor,
 		chromedp.Navigate(fmt.Sprintf("%s/admin/campaigns/%d/edit", base, camp.ID)),
 		chromedp.WaitVisible(`[data-close-campaign]`, chromedp.ByQuery)))
@@ -226,14 +216,8 @@ func TestVoteInBrowser(t *testing.T) {
 
 	// The watcher's polling picks up the final results, winner first.
 	var final string
-	deadline = time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		require.NoError(t, chromedp.Run(watcher, chromedp.Text(`#standings`, &final, chromedp.ByQuery)))
-		if strings.Contains(final, "Final Results") {
-			break
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	browsertest.WaitFor(t, watcher, "the polled final results", `document.querySelector('#standings') && document.querySelector('#standings').textContent.includes('Final Results')`)
+	require.NoError(t, chromedp.Run(watcher, chromedp.Text(`#standings`, &final, chromedp.ByQuery)))
 	require.Contains(t, final, "Final Results")
 	require.NoError(t, chromedp.Run(watcher, chromedp.Evaluate(`window.__pattMark || ''`, &mark)))
 	assert.Equal(t, "still-here", mark)
@@ -280,7 +264,6 @@ func TestVoteDemoPagesInBrowser(t *testing.T) {
 		chromedp.Text(`.results-card`, &text, chromedp.ByQuery)))
 	assert.Contains(t, text, "Round 1")
 	assert.Contains(t, text, "WINNER")
-	require.NoError(t, chromedp.Run(ctx, chromedp.Sleep(time.Second))) // rows fade in
 	browsertest.Screenshot(t, ctx, "vote-irv-results.png")
 
 	// a visitor on the live vote: the members-only panel, no entries
@@ -290,13 +273,13 @@ func TestVoteDemoPagesInBrowser(t *testing.T) {
 
 	// an Initiate sees the entries but cannot vote
 	_, newbie := seedMember(t, db, "Newbie", 1)
-	require.NoError(t, loginTab(ctx, base, tokenFor(t, s, newbie)))
+	browserLogin(t, ctx, s, base, newbie)
 	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(fmt.Sprintf("%s/vote/%d", base, cs[0].ID)),
 		chromedp.WaitVisible(`[data-state="view_only"]`, chromedp.ByQuery)))
 	browsertest.Screenshot(t, ctx, "vote-view-only.png")
 
 	_, off := seedMember(t, db, "Officer", 4)
-	require.NoError(t, loginTab(ctx, base, tokenFor(t, s, off)))
+	browserLogin(t, ctx, s, base, off)
 	draft := voteCampaign(t, s, func(st *voting.Settings) {
 		st.Title = "Mount of the Month"
 		st.StartAt = s.Now().Add(72 * time.Hour)
@@ -316,18 +299,17 @@ func TestVoteDemoPagesInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(`#entries`, chromedp.ByQuery)))
 	require.NoError(t, drag(ctx, last, first))
 	var names []string
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	require.Eventually(t, func() bool {
 		c, err := voting.Get(db, draft.ID)
-		require.NoError(t, err)
-		names = []string{c.Entries[0].Name, c.Entries[1].Name, c.Entries[2].Name}
-		if names[0] == "Mimiron's Head" {
-			break
+		if err != nil {
+			return false
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		names = []string{c.Entries[0].Name, c.Entries[1].Name, c.Entries[2].Name}
+		return names[0] == "Mimiron's Head"
+	}, 5*time.Second, 50*time.Millisecond, "the new order saved: %v", names)
 	assert.Equal(t, []string{"Mimiron's Head", "Invincible", "Ashes of Al'ar"}, names)
-	require.NoError(t, chromedp.Run(ctx, chromedp.Sleep(300*time.Millisecond), chromedp.ScrollIntoView(`.page-header`, chromedp.ByQuery)))
+	browsertest.WaitFor(t, ctx, "the reordered list swapped in", fmt.Sprintf(`document.querySelector('.entry-row').dataset.entryId === '%d'`, draft.Entries[2].ID))
+	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(`.page-header`, chromedp.ByQuery)))
 	browsertest.Screenshot(t, ctx, "admin-campaign-draft.png")
 
 	// activate with the confirmation accepted: the launch post is queued
