@@ -18,20 +18,22 @@ func (s *Server) calendarFeed(c fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	if _, err := schedule.PlayerByCalendarToken(s.db(c), token); err != nil {
+	player, err := schedule.PlayerByCalendarToken(s.db(c), token)
+	if err != nil {
 		if _, _, known := scheduleStatus(err); known {
 			return fiber.ErrNotFound
 		}
 		return err
 	}
 	now := s.Now()
-	events, err := schedule.CalendarEvents(s.db(c), s.Config.GuildTimezone, now, s.calendarHost())
+	cal, err := schedule.CalendarFor(s.db(c), s.Config.GuildTimezone, now, s.calendarHost(), player.ID, s.Config.BaseURL)
 	if err != nil {
 		return err
 	}
+	cal.Name = s.Config.Guild.Name + " raids"
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=900")
-	return c.SendString(schedule.RenderICal(s.Config.Guild.Name+" raids", events, now))
+	return c.SendString(cal.Render(now))
 }
 
 // calendarHost names this site in event UIDs, so they are unique world-wide.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,47 +78,97 @@ func PlayerByCalendarToken(db *gorm.DB, token string) (models.Player, error) {
 	return p, nil
 }
 
-// CalendarWeeks is how far ahead the feed lists the weekly raid nights.
-const CalendarWeeks = 12
-
-// CalendarEvent is one VEVENT of the feed.
+// CalendarEvent is one raid of the feed, at its UTC instants.
 type CalendarEvent struct {
 	UID         string
 	Start, End  time.Time
 	Summary     string
 	Description string
 	URL         string
+	Status      string // CONFIRMED, TENTATIVE or CANCELLED (RFC 5545 STATUS)
 }
 
-// CalendarEvents is the feed's content: upcoming raid events, plus every
-// active raid night's next CalendarWeeks occurrences as separate UTC
-// instances (each computed on the guild's clock, so a DST change never moves
-// the raid). A night that already has a raid event that day is not listed
-// twice.
-func CalendarEvents(db *gorm.DB, guild *time.Location, now time.Time, host string) ([]CalendarEvent, error) {
+// CalendarNight is a weekly raid night as one recurring VEVENT: its wall
+// clock in the guild's zone (DTSTART;TZID=… + RRULE, with a VTIMEZONE), so
+// calendar apps keep it at 21:00 across DST; dates that have a raid event
+// of their own (listed with the member's answer) are excluded (EXDATE).
+type CalendarNight struct {
+	UID      string
+	Label    string
+	Day      int // 0 = Monday
+	Start    models.TimeOfDay
+	Duration time.Duration
+	First    models.Date
+	Except   []models.Date
+}
+
+// Calendar is a member's feed.
+type Calendar struct {
+	Name   string
+	Zone   *time.Location
+	Events []CalendarEvent
+	Nights []CalendarNight
+}
+
+// CalendarFor builds a member's feed: the coming raid events with the
+// member's own answer, and every active raid night as a weekly series.
+func CalendarFor(db *gorm.DB, guild *time.Location, now time.Time, host string, playerID int, siteURL string) (Calendar, error) {
+	cal := Calendar{Zone: guild}
 	events, err := UpcomingRaidEvents(db, now)
 	if err != nil {
-		return nil, err
+		return cal, err
 	}
-	var out []CalendarEvent
-	booked := map[string]bool{}
+	var sigs []models.RaidSignup
+	if err := db.Where("player_id = ?", playerID).Find(&sigs).Error; err != nil {
+		return cal, fmt.Errorf("calendar signups: %w", err)
+	}
+	answer := map[int]models.RaidSignup{}
+	for _, s := range sigs {
+		answer[s.EventID] = s
+	}
+	taken := map[int]map[models.Date]bool{}
 	for _, e := range events {
-		desc := ""
-		if e.Notes != nil {
-			desc = *e.Notes
+		ce := CalendarEvent{UID: fmt.Sprintf("raid-event-%d@%s", e.ID, host), Start: e.StartTimeUTC, End: e.EndTimeUTC,
+			Summary: e.Title, Status: "TENTATIVE"}
+		var desc []string
+		if s, ok := answer[e.ID]; ok {
+			ce.Summary += " (" + SignupLabels[s.Status] + ")"
+			desc = append(desc, "Your answer: "+SignupLabels[s.Status]+func() string {
+				if s.Note != nil && *s.Note != "" {
+					return " — " + *s.Note
+				}
+				return ""
+			}())
+			switch s.Status {
+			case SignupSigned, SignupLate:
+				ce.Status = "CONFIRMED"
+			case SignupAbsent:
+				ce.Status = "CANCELLED"
+			}
+		} else {
+			desc = append(desc, "You have not answered yet.")
 		}
-		ce := CalendarEvent{UID: fmt.Sprintf("raid-event-%d@%s", e.ID, host), Start: e.StartTimeUTC, End: e.EndTimeUTC, Summary: e.Title, Description: desc}
-		if e.LogURL != nil {
-			ce.URL = *e.LogURL
+		if e.Status == EventCancelled {
+			ce.Summary, ce.Status = "Cancelled: "+e.Title, "CANCELLED"
 		}
-		out = append(out, ce)
+		if e.Notes != nil && *e.Notes != "" {
+			desc = append(desc, *e.Notes)
+		}
+		ce.Description = strings.Join(desc, "\n")
+		if siteURL != "" {
+			ce.URL = strings.TrimRight(siteURL, "/") + "/raids/" + fmt.Sprint(e.ID)
+		}
+		cal.Events = append(cal.Events, ce)
 		if e.RecurringEventID != nil {
-			booked[fmt.Sprintf("%d/%s", *e.RecurringEventID, e.EventDate)] = true
+			if taken[*e.RecurringEventID] == nil {
+				taken[*e.RecurringEventID] = map[models.Date]bool{}
+			}
+			taken[*e.RecurringEventID][e.EventDate] = true
 		}
 	}
 	nights, err := ActiveRaidNights(db)
 	if err != nil {
-		return nil, err
+		return cal, err
 	}
 	today := Today(now, guild)
 	for d := 0; d < 7; d++ {
@@ -125,26 +176,26 @@ func CalendarEvents(db *gorm.DB, guild *time.Location, now time.Time, host strin
 		if !ok {
 			continue
 		}
-		first := today.AddDays((d - today.DayOfWeek() + 7) % 7)
-		for w := 0; w < CalendarWeeks; w++ {
-			day := first.AddDays(7 * w)
-			start := WallClock(day, n.DefaultStartTime, guild)
-			end := start.Add(time.Duration(n.DefaultDurationMinutes) * time.Minute)
-			if end.Before(now) || booked[fmt.Sprintf("%d/%s", n.ID, day)] {
-				continue
+		cn := CalendarNight{UID: fmt.Sprintf("raid-night-%d@%s", n.ID, host), Label: n.Label, Day: d, Start: n.DefaultStartTime,
+			Duration: time.Duration(n.DefaultDurationMinutes) * time.Minute, First: today.AddDays((d - today.DayOfWeek() + 7) % 7)}
+		for day := range taken[n.ID] {
+			if !day.Before(cn.First) {
+				cn.Except = append(cn.Except, day)
 			}
-			out = append(out, CalendarEvent{UID: fmt.Sprintf("raid-night-%d-%s@%s", n.ID, day, host), Start: start, End: end,
-				Summary: n.Label, Description: "Weekly raid night"})
 		}
+		sort.Slice(cn.Except, func(i, j int) bool { return cn.Except[i].Before(cn.Except[j]) })
+		cal.Nights = append(cal.Nights, cn)
 	}
-	return out, nil
+	return cal, nil
 }
 
-// RenderICal writes an RFC 5545 calendar: CRLF line ends, lines folded at
-// 75 octets (never inside a UTF-8 sequence), TEXT values escaped, and every
-// VEVENT with UID and DTSTAMP. Instants are UTC ("Z"), so no VTIMEZONE is
-// needed.
-func RenderICal(name string, events []CalendarEvent, now time.Time) string {
+var icalDays = [7]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+
+// Render writes the feed as RFC 5545: CRLF line ends, lines folded at 75
+// octets (never inside a UTF-8 sequence), TEXT values escaped, every VEVENT
+// with UID and DTSTAMP. Raid events are UTC instants; raid nights are wall
+// clock times in the guild's zone, described by a VTIMEZONE.
+func (c Calendar) Render(now time.Time) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(foldICal(s)) }
 	stamp := now.UTC().Format("20060102T150405Z")
@@ -153,14 +204,22 @@ func RenderICal(name string, events []CalendarEvent, now time.Time) string {
 	line("PRODID:-//PATT Guild Platform//Raid Schedule//EN")
 	line("CALSCALE:GREGORIAN")
 	line("METHOD:PUBLISH")
-	line("X-WR-CALNAME:" + escapeICal(name))
-	for _, e := range events {
+	line("X-WR-CALNAME:" + escapeICal(c.Name))
+	tzid := c.Zone.String()
+	if len(c.Nights) > 0 {
+		line("X-WR-TIMEZONE:" + tzid)
+		writeVTimezone(line, c.Zone, now)
+	}
+	for _, e := range c.Events {
 		line("BEGIN:VEVENT")
 		line("UID:" + e.UID)
 		line("DTSTAMP:" + stamp)
 		line("DTSTART:" + e.Start.UTC().Format("20060102T150405Z"))
 		line("DTEND:" + e.End.UTC().Format("20060102T150405Z"))
 		line("SUMMARY:" + escapeICal(e.Summary))
+		if e.Status != "" {
+			line("STATUS:" + e.Status)
+		}
 		if e.Description != "" {
 			line("DESCRIPTION:" + escapeICal(e.Description))
 		}
@@ -169,8 +228,82 @@ func RenderICal(name string, events []CalendarEvent, now time.Time) string {
 		}
 		line("END:VEVENT")
 	}
+	for _, n := range c.Nights {
+		local := func(d models.Date) string {
+			return fmt.Sprintf("%04d%02d%02dT%02d%02d00", d.Year, int(d.Month), d.Day, n.Start.Hour, n.Start.Minute)
+		}
+		line("BEGIN:VEVENT")
+		line("UID:" + n.UID)
+		line("DTSTAMP:" + stamp)
+		line("DTSTART;TZID=" + tzid + ":" + local(n.First))
+		line(fmt.Sprintf("DURATION:PT%dM", int(n.Duration/time.Minute)))
+		line("RRULE:FREQ=WEEKLY;BYDAY=" + icalDays[n.Day])
+		for _, x := range n.Except {
+			line("EXDATE;TZID=" + tzid + ":" + local(x))
+		}
+		line("SUMMARY:" + escapeICal(n.Label))
+		line("DESCRIPTION:Weekly raid night")
+		line("END:VEVENT")
+	}
 	line("END:VCALENDAR")
 	return b.String()
+}
+
+// writeVTimezone describes zone by its real transitions from a year
+// before now to five years after (one STANDARD or DAYLIGHT block each, its
+// DTSTART the local time on the clock before the change), or by one
+// STANDARD block for a zone without changes in that span.
+func writeVTimezone(line func(string), zone *time.Location, now time.Time) {
+	line("BEGIN:VTIMEZONE")
+	line("TZID:" + zone.String())
+	offset := func(sec int) string {
+		sign := "+"
+		if sec < 0 {
+			sign, sec = "-", -sec
+		}
+		return fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
+	}
+	from, to := now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0)
+	found := false
+	_, prev := from.In(zone).Zone()
+	for t := from; t.Before(to); t = t.Add(24 * time.Hour) {
+		next := t.Add(24 * time.Hour)
+		if _, off := next.In(zone).Zone(); off == prev {
+			continue
+		}
+		// Binary search the change to the second.
+		lo, hi := t, next
+		for hi.Sub(lo) > time.Second {
+			mid := lo.Add(hi.Sub(lo) / 2)
+			if _, off := mid.In(zone).Zone(); off == prev {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		name, off := hi.In(zone).Zone()
+		kind := "STANDARD"
+		if hi.In(zone).IsDST() {
+			kind = "DAYLIGHT"
+		}
+		line("BEGIN:" + kind)
+		line("DTSTART:" + hi.Add(time.Duration(prev)*time.Second).UTC().Format("20060102T150405"))
+		line("TZOFFSETFROM:" + offset(prev))
+		line("TZOFFSETTO:" + offset(off))
+		line("TZNAME:" + name)
+		line("END:" + kind)
+		prev, found = off, true
+	}
+	if !found {
+		name, off := now.In(zone).Zone()
+		line("BEGIN:STANDARD")
+		line("DTSTART:19700101T000000")
+		line("TZOFFSETFROM:" + offset(off))
+		line("TZOFFSETTO:" + offset(off))
+		line("TZNAME:" + name)
+		line("END:STANDARD")
+	}
+	line("END:VTIMEZONE")
 }
 
 // escapeICal escapes a TEXT value (RFC 5545 §3.3.11).

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"encoding/json"
+	"fmt"
 	"errors"
 	"strings"
 	"testing"
@@ -275,35 +276,84 @@ func TestCalendarFeed(t *testing.T) {
 		_, err = CreateRaidEvent(db, RaidEventInput{Title: ptr("Heroic"), EventDate: ptr("2025-03-07"), StartTime: ptr("21:00"), RecurringEventID: &night.ID}, guild, 0, now)
 		require.NoError(t, err)
 
-		events, err := CalendarEvents(db, guild, now, "patt.test")
+		// The member answered the Friday raid.
+		var fri models.RaidEvent
+		require.NoError(t, db.Where("title = ?", "Heroic").Take(&fri).Error)
+		_, err = SetSignup(db, fri.ID, p.ID, SignupInput{Status: "tentative", Note: "maybe late"}, SourceSite, now)
 		require.NoError(t, err)
-		feed := RenderICal("PATT raids", events, now)
+
+		cal, err := CalendarFor(db, guild, now, "patt.test", p.ID, "https://patt.example")
+		require.NoError(t, err)
+		cal.Name = "PATT raids"
+		feed := cal.Render(now)
 
 		for _, line := range strings.Split(strings.TrimSuffix(feed, "\r\n"), "\r\n") {
 			require.LessOrEqual(t, len(line), 75, "folded at 75 octets: %q", line)
 			require.NotContains(t, line, "\n")
 		}
-		cal, err := ics.ParseCalendar(strings.NewReader(feed))
+		parsed, err := ics.ParseCalendar(strings.NewReader(feed))
 		require.NoError(t, err)
-		vevents := cal.Events()
-		require.Len(t, vevents, 2+CalendarWeeks-1, "two raid events + 12 Fridays minus the booked one")
-		starts := map[string]string{}
+		vevents := parsed.Events()
+		require.Len(t, vevents, 3, "two raid events + the weekly night as one series")
+		byUID := map[string]*ics.VEvent{}
 		for _, ev := range vevents {
-			require.NotEmpty(t, ev.Id())
 			require.NotNil(t, ev.GetProperty(ics.ComponentPropertyDtstamp))
-			st, err := ev.GetStartAt()
-			require.NoError(t, err)
-			summary := ev.GetProperty(ics.ComponentPropertySummary).Value
-			starts[st.UTC().Format("2006-01-02 15:04")] = summary
-			if summary == "Mythic prog" {
-				desc := ev.GetProperty(ics.ComponentPropertyDescription).Value
-				require.Contains(t, desc, "ünïcödé")
-				require.Contains(t, desc, "line")
-			}
+			byUID[ev.Id()] = ev
 		}
-		require.Equal(t, "Mythic prog", starts["2025-03-09 01:00"])
-		require.Equal(t, "Heroic", starts["2025-03-08 02:00"], "booked Friday, EST")
-		require.Contains(t, starts, "2025-03-15 01:00", "next Friday 21:00 is EDT: 01:00Z")
+		mythic := byUID["raid-event-1@patt.test"]
+		require.NotNil(t, mythic)
+		st, err := mythic.GetStartAt()
+		require.NoError(t, err)
+		require.Equal(t, utc("2025-03-09 01:00"), st.UTC())
+		desc := mythic.GetProperty(ics.ComponentPropertyDescription).Value
+		require.Contains(t, desc, "ünïcödé")
+		require.Contains(t, desc, "You have not answered yet.")
+
+		heroic := byUID[fmt.Sprintf("raid-event-%d@patt.test", fri.ID)]
+		require.Equal(t, "Heroic (Tentative)", heroic.GetProperty(ics.ComponentPropertySummary).Value)
+		require.Equal(t, "TENTATIVE", heroic.GetProperty(ics.ComponentPropertyStatus).Value)
+		require.Equal(t, fmt.Sprintf("https://patt.example/raids/%d", fri.ID), heroic.GetProperty(ics.ComponentPropertyUrl).Value)
+		st, err = heroic.GetStartAt()
+		require.NoError(t, err)
+		require.Equal(t, utc("2025-03-08 02:00"), st.UTC(), "Friday 21:00 EST")
+
+		// The night: one weekly series on New York's clock, with a VTIMEZONE
+		// whose offsets put 21:00 at 02:00Z in winter and 01:00Z in summer,
+		// and the Friday that has its own event excluded.
+		series := byUID[fmt.Sprintf("raid-night-%d@patt.test", night.ID)]
+		require.NotNil(t, series)
+		dt := series.GetProperty(ics.ComponentPropertyDtStart)
+		require.Equal(t, "20250307T210000", dt.Value)
+		require.Equal(t, []string{"America/New_York"}, dt.ICalParameters["TZID"])
+		require.Equal(t, "FREQ=WEEKLY;BYDAY=FR", series.GetProperty(ics.ComponentPropertyRrule).Value)
+		require.Equal(t, "20250307T210000", series.GetProperty(ics.ComponentPropertyExdate).Value)
+		require.Equal(t, "PT120M", series.GetProperty(ics.ComponentPropertyDuration).Value)
+		tzs := parsed.Timezones()
+		require.Len(t, tzs, 1)
+		require.Equal(t, "America/New_York", tzs[0].GetProperty(ics.ComponentPropertyTzid).Value)
+		offsetAt := func(local string) string { // the offset the VTIMEZONE gives a local time
+			best, off := "", ""
+			for _, sub := range tzs[0].Components {
+				var base *ics.ComponentBase
+				switch c := sub.(type) {
+				case *ics.Standard:
+					base = &c.ComponentBase
+				case *ics.Daylight:
+					base = &c.ComponentBase
+				default:
+					continue
+				}
+				start := base.GetProperty(ics.ComponentPropertyDtStart).Value
+				if start <= local && start > best {
+					best, off = start, base.GetProperty(ics.ComponentProperty("TZOFFSETTO")).Value
+				}
+			}
+			return off
+		}
+		require.Equal(t, "-0500", offsetAt("20250307T210000"))
+		require.Equal(t, "-0400", offsetAt("20250314T210000"), "after spring forward: 21:00 EDT = 01:00Z")
+		require.Equal(t, "-0500", offsetAt("20251107T210000"))
+		require.Contains(t, feed, "BEGIN:DAYLIGHT\r\nDTSTART:20250309T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT")
 		require.Contains(t, feed, `SUMMARY:Heroic\; Night\, Fun`)
 	})
 }
