@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -94,39 +93,18 @@ func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
 	if err != nil {
 		return nil, apiError(c, fiber.StatusNotFound, "Not found")
 	}
-	camp, err := voting.Get(s.db(c), id)
-	if err != nil {
-		if fault.Is(err, fault.KindNotFound) {
-			return nil, apiError(c, fiber.StatusNotFound, "Campaign not found")
-		}
-		return nil, err
-	}
-	v := viewerOf(c)
-	switch voting.VisibilityFor(camp, viewerLevel(v), v.IsOfficer()) {
-	case voting.Hidden:
-		return nil, apiError(c, fiber.StatusNotFound, "Campaign not found")
-	case voting.Forbidden:
-		return nil, apiError(c, fiber.StatusForbidden, "Insufficient rank to view this campaign")
-	}
-	return voting.RefreshStatus(s.db(c), s.Now(), camp)
+	return voting.ViewCampaign(s.db(c), s.Now(), id, votingViewer(viewerOf(c)))
 }
 
 // apiCampaignList handles GET /api/v1/campaigns?status=.
 func (s *Server) apiCampaignList(c fiber.Ctx) error {
-	cs, err := voting.List(s.db(c))
+	cs, err := voting.VisibleCampaigns(s.db(c), votingViewer(viewerOf(c)), c.Query("status"))
 	if err != nil {
 		return err
 	}
-	v := viewerOf(c)
 	out := []CampaignDTO{}
-	status := c.Query("status")
 	for i := range cs {
-		if status != "" && cs[i].Status != status {
-			continue
-		}
-		if voting.VisibilityFor(&cs[i], viewerLevel(v), v.IsOfficer()) == voting.Visible {
-			out = append(out, campaignDTO(&cs[i]))
-		}
+		out = append(out, campaignDTO(&cs[i]))
 	}
 	return apiOK(c, out)
 }
@@ -166,18 +144,8 @@ func (s *Server) apiCampaignResults(c fiber.Ctx) error {
 	if camp == nil {
 		return err
 	}
-	if camp.Status != voting.StatusClosed {
-		v := viewerOf(c)
-		if v == nil {
-			return apiError(c, fiber.StatusForbidden, "Results not yet available")
-		}
-		voted, err := voting.HasVoted(s.db(c), camp.ID, v.PlayerID)
-		if err != nil {
-			return err
-		}
-		if !voted {
-			return apiError(c, fiber.StatusForbidden, "Vote to see live standings")
-		}
+	if err := voting.CheckStandingsAccess(s.db(c), camp, votingViewer(viewerOf(c)).PlayerID); err != nil {
+		return err
 	}
 	out, err := s.resultsDTO(s.db(c), camp)
 	if err != nil {
@@ -193,12 +161,8 @@ func (s *Server) apiCampaignResultsLive(c fiber.Ctx) error {
 	if camp == nil {
 		return err
 	}
-	voted, err := voting.HasVoted(s.db(c), camp.ID, viewerOf(c).PlayerID)
-	if err != nil {
+	if err := voting.CheckLiveStandingsAccess(s.db(c), camp, viewerOf(c).PlayerID); err != nil {
 		return err
-	}
-	if !voted {
-		return apiError(c, fiber.StatusForbidden, "You must vote before seeing live standings")
 	}
 	out, err := s.resultsDTO(s.db(c), camp)
 	if err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
-	"patt/fault"
 	"patt/models"
 	"patt/voting"
 )
@@ -24,32 +24,25 @@ func intParam(c fiber.Ctx, name string) (int, error) {
 	return n, nil
 }
 
-func viewerLevel(v *Viewer) int {
-	if v == nil {
-		return 0
-	}
-	return v.RankLevel
-}
-
 // visibleCampaign loads a campaign the viewer may see. Drafts are 404 to
 // non-officers (§12.12); a rank too low is 403.
 func (s *Server) visibleCampaign(c fiber.Ctx, id int) (*models.Campaign, error) {
-	camp, err := voting.Get(s.db(c), id)
-	if err != nil {
-		if fault.Is(err, fault.KindNotFound) {
-			return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
-		}
-		return nil, err
-	}
-	v := viewerOf(c)
-	switch voting.VisibilityFor(camp, viewerLevel(v), v.IsOfficer()) {
-	case voting.Hidden:
+	camp, err := voting.ViewCampaign(s.db(c), s.Now(), id, votingViewer(viewerOf(c)))
+	switch {
+	case errors.Is(err, voting.ErrCampaignHidden):
 		return nil, fiber.NewError(fiber.StatusNotFound, "Campaign not found.")
-	case voting.Forbidden:
+	case errors.Is(err, voting.ErrCampaignRank):
 		return nil, errForbiddenCampaign
 	}
-	// A campaign past its end closes on read (§12.7), not a minute later.
-	return voting.RefreshStatus(s.db(c), s.Now(), camp)
+	return camp, err
+}
+
+// votingViewer is who the voting rules see: anonymous is player 0, rank 0.
+func votingViewer(v *Viewer) voting.Viewer {
+	if v == nil {
+		return voting.Viewer{}
+	}
+	return voting.Viewer{PlayerID: v.PlayerID, Level: v.RankLevel, Officer: v.IsOfficer()}
 }
 
 var errForbiddenCampaign = fiber.NewError(fiber.StatusForbidden, "You don't have permission to view this campaign.")

@@ -82,22 +82,9 @@ func (s *Server) voteStandings(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := viewerOf(c)
-	playerID := 0
-	if camp.Status != voting.StatusClosed {
-		if v == nil {
-			return fiber.NewError(fiber.StatusForbidden, "Results not yet available")
-		}
-		voted, err := voting.HasVoted(s.db(c), id, v.PlayerID)
-		if err != nil {
-			return err
-		}
-		if !voted {
-			return fiber.NewError(fiber.StatusForbidden, "Vote to see live standings")
-		}
-	}
-	if v != nil {
-		playerID = v.PlayerID
+	playerID := votingViewer(viewerOf(c)).PlayerID
+	if err := voting.CheckStandingsAccess(s.db(c), camp, playerID); err != nil {
+		return err
 	}
 	st, err := s.buildStandings(s.db(c), camp, playerID)
 	if err != nil {
