@@ -119,8 +119,8 @@ func (a *App) plugIntegrations() error {
 		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
 	}
 	guild := guildsync.New(a.Config, a.DB, a.Log, a.Clock)
-	a.integrations = append(a.integrations, guild)
-	if err := a.Jobs.Add(guild.Jobs()...); err != nil {
+	guild.Notifier = func() notify.Notifier { return a.Notifier }
+	if err := a.plug(guild); err != nil {
 		return err
 	}
 	if a.Config.AddonAPIKey == "" {

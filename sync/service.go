@@ -9,6 +9,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -18,12 +19,15 @@ import (
 
 	"patt/app/jobs"
 	"patt/config"
+	"patt/notify"
 	"patt/sync/blizzard"
 )
 
 // Job names on the runner.
 const (
-	JobBlizzard = "guild-sync"
+	JobBlizzard  = "guild-sync"
+	JobIdentity  = "identity-match"
+	JobIntegrity = "integrity-check"
 )
 
 // ForceKey marks a context whose roster sync may exceed the removal guard.
@@ -48,6 +52,11 @@ type Service struct {
 	RealmSlug, GuildSlug string
 	Zone                 *time.Location
 	Workers              int
+	// Notifier reaches the audit channel; it is asked at report time, so
+	// a bot that starts later is used. AuditChannel "" sends nothing.
+	Notifier     func() notify.Notifier
+	AuditChannel string
+	BaseURL      string
 }
 
 // New builds the service from the configuration. Missing or malformed
@@ -60,6 +69,7 @@ func New(cfg *config.Config, db *gorm.DB, log *slog.Logger, clock func() time.Ti
 	pkgLog = log
 	s := &Service{
 		DB: db, Log: log, Clock: clock, Zone: cfg.GuildTimezone,
+		AuditChannel: cfg.AuditChannelID, BaseURL: cfg.BaseURL,
 		RealmSlug: strings.ToLower(cfg.Guild.RealmSlug), GuildSlug: strings.ToLower(cfg.Guild.NameSlug),
 	}
 	client, err := blizzard.New(blizzard.Config{
@@ -106,15 +116,28 @@ func (s *Service) Close(context.Context) error { return nil }
 func (s *Service) Jobs() []jobs.Job {
 	return []jobs.Job{{
 		Name:        JobBlizzard,
-		Description: "Syncs the guild roster and character profiles from Blizzard.",
+		Description: "Syncs the guild roster and character profiles from Blizzard, then links characters to players, checks integrity and reports new issues.",
 		Schedule:    TimesOfDay(s.Zone, 1, 7, 13, 19),
 		Timeout:     time.Hour,
 		Run:         s.RunBlizzard,
+	}, {
+		Name:        JobIdentity,
+		Description: "Links unlinked characters to players (the identity engine) and files suggestions for officers.",
+		Timeout:     10 * time.Minute,
+		Run:         s.RunIdentity,
+	}, {
+		Name:        JobIntegrity,
+		Description: "Checks links, roles and activity, opens and resolves audit issues, and reports new ones.",
+		Timeout:     10 * time.Minute,
+		Run:         s.RunIntegrity,
 	}}
 }
 
-// RunBlizzard is the Blizzard pipeline: the roster sync, recorded in
-// sync_log. A missing credential or any failure is a failed row.
+// RunBlizzard is the Blizzard pipeline, one sync_log row: roster sync, then
+// the identity engine, the integrity check and the report. A missing
+// credential or a failed roster is a failed row and stops the pipeline; the
+// removal guard's refusal is recorded as a failure too, but the matching
+// and checks still run on the updated roster.
 func (s *Service) RunBlizzard(ctx context.Context) error {
 	run, err := startLog(ctx, s.DB, SourceBlizzard, s.Clock)
 	if err != nil {
@@ -126,14 +149,75 @@ func (s *Service) RunBlizzard(ctx context.Context) error {
 		c := st.Counts()
 		counts = &c
 	}
+	jobs.Report(ctx, "%s", st)
+	if err == nil || errors.Is(err, ErrRemovalGuard) {
+		if perr := s.afterRoster(ctx, run); perr != nil {
+			err = errors.Join(err, perr)
+		}
+	}
 	if ferr := run.finish(counts, err); ferr != nil {
 		s.Log.Error("guild sync: record end", "err", ferr)
 	}
-	jobs.Report(ctx, "%s", st)
+	return err
+}
+
+// afterRoster runs matching, the integrity check and the report.
+func (s *Service) afterRoster(ctx context.Context, run *logRun) error {
+	run.stage("identity")
+	m, err := MatchIdentities(ctx, s.DB, s.Clock(), false)
+	if err != nil {
+		return fmt.Errorf("identity engine: %w", err)
+	}
+	jobs.Report(ctx, "identity: %s", m)
+	return s.integrity(ctx, run)
+}
+
+func (s *Service) integrity(ctx context.Context, run *logRun) error {
+	run.stage("integrity")
+	is, err := CheckIntegrity(ctx, s.DB, s.Clock())
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	jobs.Report(ctx, "%s", is)
+	if is.TotalNew == 0 || s.Notifier == nil {
+		return nil
+	}
+	run.stage("report")
+	sent, err := ReportIssues(ctx, s.DB, s.Notifier(), s.AuditChannel, s.BaseURL, s.Clock())
+	if err != nil {
+		// The issues stay unnotified and go out with the next report.
+		s.Log.Warn("audit report not posted", "err", err)
+		return nil
+	}
+	jobs.Report(ctx, "reported %d issues to Discord", sent)
+	return nil
+}
+
+// RunIdentity runs the identity engine on its own (by hand, or after a
+// Discord member sync), then the integrity check.
+func (s *Service) RunIdentity(ctx context.Context) error {
+	run, err := startLog(ctx, s.DB, SourceIdentity, s.Clock)
 	if err != nil {
 		return err
 	}
-	return nil
+	err = s.afterRoster(ctx, run)
+	if ferr := run.finish(nil, err); ferr != nil {
+		s.Log.Error("identity run: record end", "err", ferr)
+	}
+	return err
+}
+
+// RunIntegrity runs the integrity check and report on their own.
+func (s *Service) RunIntegrity(ctx context.Context) error {
+	run, err := startLog(ctx, s.DB, SourceAudit, s.Clock)
+	if err != nil {
+		return err
+	}
+	err = s.integrity(ctx, run)
+	if ferr := run.finish(nil, err); ferr != nil {
+		s.Log.Error("integrity run: record end", "err", ferr)
+	}
+	return err
 }
 
 func (s *Service) syncRoster(ctx context.Context, run *logRun) (RosterStats, error) {

@@ -59,6 +59,14 @@ func (l *logRun) progress(stage string, done, total int) {
 		Updates(map[string]any{"stage": stage, "progress_done": done, "progress_total": total})
 }
 
+// stage records a stage without counts (the profile counts stay visible).
+func (l *logRun) stage(stage string) {
+	if l == nil {
+		return
+	}
+	l.db.Model(&models.SyncLog{}).Where("id = ?", l.id).Update("stage", stage)
+}
+
 // finish closes the row: success, or failed with the error's text; the
 // counts are recorded either way (a guarded run still updated characters).
 func (l *logRun) finish(c *Counts, runErr error) error {
