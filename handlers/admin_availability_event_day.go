@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/schedule"
 )
 
@@ -94,15 +95,15 @@ func (s *Server) answerEventDay(c fiber.Ctx, day int, saveErr error, typed RaidN
 	status := fiber.StatusOK
 	msg := ""
 	if saveErr != nil {
-		st, m, ok := scheduleStatus(saveErr)
+		st, ok := refusal(saveErr)
 		if !ok {
 			return saveErr
 		}
-		status, msg = st, m
+		status, msg = st, fault.MessageOf(saveErr)
 	}
 	if !isHTMX(c) {
 		if saveErr != nil {
-			return fiber.NewError(status, msg)
+			return saveErr
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/availability?flash=event-day-saved")
 	}

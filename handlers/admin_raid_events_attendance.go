@@ -39,9 +39,6 @@ func (s *Server) adminRaidEventsAttendanceToggle(c fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "field must be attended, signed_up or noted_absence")
 	}
 	if _, err := schedule.SetAttendance(s.db(c), id, pid, mark, s.Now()); err != nil {
-		if st, msg, known := scheduleStatus(err); known {
-			return fiber.NewError(st, msg)
-		}
 		return err
 	}
 	if !isHTMX(c) {

@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/schedule"
 )
 
@@ -34,11 +34,11 @@ func (f raidEventForm) input() schedule.RaidEventInput {
 // fieldErrors turns a schedule error into the form's field errors, or
 // returns false for an unexpected error.
 func (f *raidEventForm) fieldErrors(err error) bool {
-	var fe *schedule.FieldError
-	if !errors.As(err, &fe) {
+	fields := fault.FieldsOf(err)
+	if !fault.Is(err, fault.KindInvalid) || len(fields) == 0 {
 		return false
 	}
-	f.Errors = map[string]string{fe.Field: fe.Message}
+	f.Errors = fields
 	return true
 }
 

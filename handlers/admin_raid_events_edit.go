@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 	"patt/models"
 	"patt/schedule"
@@ -37,7 +38,7 @@ func (s *Server) adminRaidEventsEdit(c fiber.Ctx) error {
 	}
 	e, err := schedule.RaidEventByID(s.db(c), id)
 	if err != nil {
-		if st, _, known := scheduleStatus(err); known && st == fiber.StatusNotFound {
+		if fault.Is(err, fault.KindNotFound) {
 			return fiber.ErrNotFound
 		}
 		return err
@@ -95,7 +96,7 @@ func (s *Server) adminRaidEventsUpdate(c fiber.Ctx) error {
 	form.ID = id
 	e, err := schedule.UpdateRaidEvent(s.db(c), id, form.input(), s.Config.GuildTimezone)
 	if err != nil {
-		if st, _, known := scheduleStatus(err); known && st == fiber.StatusNotFound {
+		if fault.Is(err, fault.KindNotFound) {
 			return fiber.ErrNotFound
 		}
 		if !form.fieldErrors(err) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/schedule"
 )
 
@@ -60,7 +61,7 @@ func (s *Server) availabilitySave(c fiber.Ctx) error {
 	err := schedule.ReplaceWeek(s.db(c), v.PlayerID, ed.Timezone, days, s.Now())
 	var we *schedule.WeekError
 	switch {
-	case errors.As(err, &we):
+	case fault.Is(err, fault.KindInvalid) && errors.As(err, &we):
 		for _, re := range we.Rows {
 			if re.Row < 0 {
 				ed.Error = re.Message

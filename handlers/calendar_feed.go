@@ -20,7 +20,7 @@ func (s *Server) calendarFeed(c fiber.Ctx) error {
 	}
 	player, err := schedule.PlayerByCalendarToken(s.db(c), token)
 	if err != nil {
-		if _, _, known := scheduleStatus(err); known {
+		if isRefusal(err) {
 			return fiber.ErrNotFound
 		}
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/models"
 	"patt/schedule"
 )
@@ -102,7 +103,7 @@ func (s *Server) raidsShow(c fiber.Ctx) error {
 	}
 	e, err := schedule.RaidEventByID(s.db(c), id)
 	if err != nil {
-		if st, _, known := scheduleStatus(err); known && st == fiber.StatusNotFound {
+		if fault.Is(err, fault.KindNotFound) {
 			return fiber.ErrNotFound
 		}
 		return err

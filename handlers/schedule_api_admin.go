@@ -55,11 +55,11 @@ func (s *Server) scheduleAPIRecurringList(c fiber.Ctx) error {
 func (s *Server) scheduleAPIRecurringCreate(c fiber.Ctx) error {
 	var in schedule.RaidNightInput
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	e, err := schedule.CreateRaidNight(s.db(c), in, s.Now())
 	if err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(Envelope{OK: true, Data: recurringJSON(e)})
 }
@@ -72,11 +72,11 @@ func (s *Server) scheduleAPIRecurringUpdate(c fiber.Ctx) error {
 	}
 	var in schedule.RaidNightInput
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	e, err := schedule.UpdateRaidNight(s.db(c), id, in, s.Now())
 	if err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return apiOK(c, recurringJSON(e))
 }
@@ -89,7 +89,7 @@ func (s *Server) scheduleAPIRecurringDelete(c fiber.Ctx) error {
 		return apiError(c, fiber.StatusNotFound, "Recurring event "+c.Params("id")+" not found")
 	}
 	if err := schedule.DeleteRaidNight(s.db(c), id); err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return apiOK(c, fiber.Map{"deleted": id})
 }

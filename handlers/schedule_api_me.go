@@ -58,11 +58,11 @@ func (s *Server) scheduleAPIReplaceMyAvailability(c fiber.Ctx) error {
 		Days     []schedule.DayInput `json:"days"`
 	}
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	v := viewerOf(c)
 	if err := schedule.ReplaceWeek(s.db(c), v.PlayerID, in.Timezone, in.Days, s.Now()); err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	out, err := s.myAvailability(s.db(c), v.PlayerID)
 	if err != nil {

@@ -53,11 +53,11 @@ func (s *Server) scheduleAPIRaidEventsList(c fiber.Ctx) error {
 func (s *Server) scheduleAPIRaidEventsCreate(c fiber.Ctx) error {
 	var in schedule.RaidEventInput
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	e, err := schedule.CreateRaidEvent(s.db(c), in, s.Config.GuildTimezone, viewerOf(c).PlayerID, s.Now())
 	if err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(Envelope{OK: true, Data: s.raidEventJSON(e)})
 }
@@ -70,11 +70,11 @@ func (s *Server) scheduleAPIRaidEventsUpdate(c fiber.Ctx) error {
 	}
 	var in schedule.RaidEventInput
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	e, err := schedule.UpdateRaidEvent(s.db(c), id, in, s.Config.GuildTimezone)
 	if err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return apiOK(c, s.raidEventJSON(e))
 }
@@ -97,11 +97,11 @@ func (s *Server) scheduleAPIAttendanceSet(c fiber.Ctx) error {
 	}
 	var in schedule.AttendanceMark
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	row, err := schedule.SetAttendance(s.db(c), id, pid, in, s.Now())
 	if err != nil {
-		return scheduleAPIError(c, err)
+		return err
 	}
 	return apiOK(c, attendanceJSON{EventID: row.EventID, PlayerID: row.PlayerID, Attended: row.Attended, SignedUp: row.SignedUp, NotedAbsence: row.NotedAbsence})
 }

@@ -45,7 +45,9 @@ func (e *RowError) Error() string {
 	return fmt.Sprintf("row %d: %s", e.Row, e.Message)
 }
 
-// WeekError lists every refused row; nothing of the week was saved.
+// WeekError lists every refused row; nothing of the week was saved. It is
+// reported as the cause of a KindInvalid fault whose message is this
+// summary, so errors.As reaches the rows.
 type WeekError struct {
 	Rows []*RowError
 }
@@ -59,6 +61,11 @@ func (e *WeekError) Error() string {
 		msg += fmt.Sprintf(" (and %d more)", len(e.Rows)-1)
 	}
 	return msg
+}
+
+func weekInvalid(rows []*RowError) error {
+	we := &WeekError{Rows: rows}
+	return fault.Wrap(fault.KindInvalid, we.Error(), we)
 }
 
 // ForRow returns the error of the row with index i, or nil.
@@ -127,7 +134,7 @@ func ValidateWeek(timezone string, days []DayInput) ([]Window, error) {
 		windows = append(windows, Window{Day: d.DayOfWeek, Start: start, Hours: d.AvailableHours})
 	}
 	if len(bad) > 0 {
-		return nil, &WeekError{Rows: bad}
+		return nil, weekInvalid(bad)
 	}
 	return windows, nil
 }
@@ -152,7 +159,7 @@ func ReplaceWeek(db *gorm.DB, playerID int, timezone string, days []DayInput, no
 			return fmt.Errorf("set timezone of player %d: %w", playerID, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("player %d: %w", playerID, gorm.ErrRecordNotFound)
+			return fault.Wrap(fault.KindNotFound, "Not found", fmt.Errorf("player %d: %w", playerID, gorm.ErrRecordNotFound))
 		}
 		if err := tx.Where("player_id = ?", playerID).Delete(&models.AvailabilityWindow{}).Error; err != nil {
 			return fmt.Errorf("clear week of player %d: %w", playerID, err)

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/fault"
 	"patt/models"
 )
 
@@ -121,7 +122,8 @@ func TestReplaceWeekIsAllOrNothing(t *testing.T) {
 		err := ReplaceWeek(db, p.ID, "Europe/London", bad, testNow)
 		var we *WeekError
 		require.True(t, errors.As(err, &we))
-		require.Equal(t, "row 5 (Saturday): available_hours must be >0 and <=16, got 16.5", err.Error())
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
+		require.Equal(t, "row 5 (Saturday): available_hours must be >0 and <=16, got 16.5", fault.MessageOf(err))
 		require.NotNil(t, we.ForRow(5))
 
 		week, err := PlayerWeek(db, p.ID)

@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/fault"
 	"patt/models"
 )
 
@@ -85,7 +85,7 @@ func TestOneActiveRaidNightPerWeekday(t *testing.T) {
 
 		_, err = CreateRaidNight(db, RaidNightInput{Label: ptr("Second"), DayOfWeek: ptr(4)}, testNow)
 		require.ErrorIs(t, err, ErrDayTaken)
-		require.EqualError(t, err, "An active recurring event already exists for day_of_week=4")
+		require.Equal(t, "An active recurring event already exists for day_of_week=4", fault.MessageOf(err))
 
 		dup := models.RecurringEvent{Label: "Sneaky", EventType: "raid", DayOfWeek: 4, DefaultStartTime: clock("20:00"), DefaultDurationMinutes: 60, RaidHelperTemplateID: "wowretail2", IsActive: true}
 		err = db.Create(&dup).Error
@@ -125,13 +125,12 @@ func TestOneActiveRaidNightPerWeekday(t *testing.T) {
 
 		_, err = UpdateRaidNight(db, 9999, RaidNightInput{}, testNow)
 		require.ErrorIs(t, err, ErrNotFound)
-		var fe *FieldError
 		_, err = CreateRaidNight(db, RaidNightInput{Label: ptr("x"), DayOfWeek: ptr(7)}, testNow)
-		require.True(t, errors.As(err, &fe))
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err), "%v", err)
 		_, err = CreateRaidNight(db, RaidNightInput{Label: ptr("x"), DayOfWeek: ptr(2), DefaultStartTime: ptr("9pm")}, testNow)
-		require.True(t, errors.As(err, &fe))
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err), "%v", err)
 		_, err = CreateRaidNight(db, RaidNightInput{Label: ptr(" "), DayOfWeek: ptr(2)}, testNow)
-		require.True(t, errors.As(err, &fe))
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err), "%v", err)
 
 		// Delete: refused while raid events point at it, else gone.
 		guild := mustZone(t, "America/New_York")
@@ -176,9 +175,8 @@ func TestRaidEvents(t *testing.T) {
 		require.Equal(t, 90*time.Minute, e.EndTimeUTC.Sub(e.StartTimeUTC))
 		require.Equal(t, s2.ID, *e.SeasonID, "moved into S2")
 
-		var fe *FieldError
 		_, err = CreateRaidEvent(db, RaidEventInput{Title: ptr("X"), EventDate: ptr("17/01/2025"), StartTime: ptr("21:00")}, guild, 0, testNow)
-		require.True(t, errors.As(err, &fe))
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err), "%v", err)
 		_, err = UpdateRaidEvent(db, 9999, RaidEventInput{}, guild)
 		require.ErrorIs(t, err, ErrNotFound)
 	})

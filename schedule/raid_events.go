@@ -30,7 +30,7 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
 		if t == "" || len([]rune(t)) > 200 {
-			return &FieldError{"title", "title is required (at most 200 characters)"}
+			return fieldErr("title", "title is required (at most 200 characters)")
 		}
 		e.Title = t
 	}
@@ -38,7 +38,7 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 	if in.EventDate != nil {
 		d, err := models.ParseDate(*in.EventDate)
 		if err != nil {
-			return &FieldError{"event_date", "event_date must be YYYY-MM-DD"}
+			return fieldErr("event_date", "event_date must be YYYY-MM-DD")
 		}
 		date = d
 	}
@@ -51,14 +51,14 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 	if in.StartTime != nil {
 		t, err := ParseClock(*in.StartTime)
 		if err != nil {
-			return &FieldError{"start_time", "start_time must be HH:MM"}
+			return fieldErr("start_time", "start_time must be HH:MM")
 		}
 		start = t
 	}
 	if in.DurationMinutes != nil {
 		m := *in.DurationMinutes
 		if m < 15 || m > 720 {
-			return &FieldError{"duration_minutes", "duration_minutes must be 15–720"}
+			return fieldErr("duration_minutes", "duration_minutes must be 15–720")
 		}
 		length = time.Duration(m) * time.Minute
 	}
@@ -73,7 +73,7 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 	if in.LogURL != nil {
 		u := strings.TrimSpace(*in.LogURL)
 		if len(u) > 500 || (u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://")) {
-			return &FieldError{"log_url", "log_url must be an http(s) link of at most 500 characters"}
+			return fieldErr("log_url", "log_url must be an http(s) link of at most 500 characters")
 		}
 		if u == "" {
 			e.LogURL = nil
@@ -90,14 +90,14 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 				return err
 			}
 			if n == 0 {
-				return &FieldError{"recurring_event_id", fmt.Sprintf("Recurring event %d not found", *in.RecurringEventID)}
+				return fieldErr("recurring_event_id", fmt.Sprintf("Recurring event %d not found", *in.RecurringEventID))
 			}
 			id := *in.RecurringEventID
 			e.RecurringEventID = &id
 		}
 	}
 	if date.IsZero() {
-		return &FieldError{"event_date", "event_date must be YYYY-MM-DD"}
+		return fieldErr("event_date", "event_date must be YYYY-MM-DD")
 	}
 	if length <= 0 {
 		length = 120 * time.Minute
@@ -119,13 +119,13 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 // CreateRaidEvent records a raid event an officer planned by hand.
 func CreateRaidEvent(db *gorm.DB, in RaidEventInput, guild *time.Location, createdBy int, now time.Time) (models.RaidEvent, error) {
 	if in.Title == nil {
-		return models.RaidEvent{}, &FieldError{"title", "title is required (at most 200 characters)"}
+		return models.RaidEvent{}, fieldErr("title", "title is required (at most 200 characters)")
 	}
 	if in.EventDate == nil {
-		return models.RaidEvent{}, &FieldError{"event_date", "event_date must be YYYY-MM-DD"}
+		return models.RaidEvent{}, fieldErr("event_date", "event_date must be YYYY-MM-DD")
 	}
 	if in.StartTime == nil {
-		return models.RaidEvent{}, &FieldError{"start_time", "start_time must be HH:MM"}
+		return models.RaidEvent{}, fieldErr("start_time", "start_time must be HH:MM")
 	}
 	e := models.RaidEvent{CreatedAt: now.UTC()}
 	if createdBy != 0 {

@@ -9,41 +9,29 @@ import (
 
 	"gorm.io/gorm"
 
+	"patt/fault"
 	"patt/models"
 )
 
-// Errors of the recurring-event and raid-event rules; handlers map them to
-// status codes (404, 409).
+// Refusals of the recurring-event and raid-event rules. Each is a
+// *fault.Error, so its kind gives the status (404, 409); ruleErr words one
+// case for the user and keeps the sentinel reachable with errors.Is.
 var (
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = fault.NotFound("not found")
 	// ErrDayTaken: a weekday already has its active raid night. The partial
 	// unique index recurring_events_one_active_per_day_idx enforces it too,
 	// so two concurrent saves cannot both win.
-	ErrDayTaken = errors.New("an active recurring event already exists for that day")
+	ErrDayTaken = fault.Conflict("an active recurring event already exists for that day")
 	// ErrInUse: raid events still point at the row.
-	ErrInUse = errors.New("in use")
+	ErrInUse = fault.Conflict("in use")
 )
 
-// FieldError is a refused input field (422).
-type FieldError struct {
-	Field, Message string
+func ruleErr(kind *fault.Error, format string, args ...any) error {
+	return fault.Wrap(kind.Kind, fmt.Sprintf(format, args...), kind)
 }
 
-func (e *FieldError) Error() string { return e.Message }
-
-// RuleError is a refusal with a message meant for the user; Unwrap gives
-// its kind (ErrNotFound, ErrDayTaken, ErrInUse).
-type RuleError struct {
-	Kind    error
-	Message string
-}
-
-func (e *RuleError) Error() string { return e.Message }
-func (e *RuleError) Unwrap() error { return e.Kind }
-
-func ruleErr(kind error, format string, args ...any) error {
-	return &RuleError{Kind: kind, Message: fmt.Sprintf(format, args...)}
-}
+// fieldErr refuses one input field (422).
+func fieldErr(field, msg string) error { return fault.Invalid(field, msg) }
 
 // OptionalString tells a JSON field that was absent (Set false) from one
 // sent as null (Set true, Value nil): PATCH leaves the first alone and
@@ -77,35 +65,35 @@ type RaidNightInput struct {
 func (in RaidNightInput) apply(e *models.RecurringEvent) error {
 	if in.DayOfWeek != nil {
 		if err := ValidateDay(*in.DayOfWeek); err != nil {
-			return &FieldError{"day_of_week", "day_of_week must be 0–6"}
+			return fieldErr("day_of_week", "day_of_week must be 0–6")
 		}
 		e.DayOfWeek = *in.DayOfWeek
 	}
 	if in.Label != nil {
 		l := strings.TrimSpace(*in.Label)
 		if l == "" || len([]rune(l)) > 100 {
-			return &FieldError{"label", "label is required (at most 100 characters)"}
+			return fieldErr("label", "label is required (at most 100 characters)")
 		}
 		e.Label = l
 	}
 	if in.EventType != nil {
 		t := strings.TrimSpace(*in.EventType)
 		if t == "" || len(t) > 30 {
-			return &FieldError{"event_type", "event_type must be 1–30 characters"}
+			return fieldErr("event_type", "event_type must be 1–30 characters")
 		}
 		e.EventType = t
 	}
 	if in.DefaultStartTime != nil {
 		t, err := ParseClock(*in.DefaultStartTime)
 		if err != nil {
-			return &FieldError{"default_start_time", "default_start_time must be HH:MM"}
+			return fieldErr("default_start_time", "default_start_time must be HH:MM")
 		}
 		e.DefaultStartTime = t
 	}
 	if in.DefaultDurationMinutes != nil {
 		m := *in.DefaultDurationMinutes
 		if m < 15 || m > 720 {
-			return &FieldError{"default_duration_minutes", "default_duration_minutes must be 15–720"}
+			return fieldErr("default_duration_minutes", "default_duration_minutes must be 15–720")
 		}
 		e.DefaultDurationMinutes = m
 	}
@@ -114,7 +102,7 @@ func (in RaidNightInput) apply(e *models.RecurringEvent) error {
 		if c != nil {
 			v := strings.TrimSpace(*c)
 			if len(v) > 25 {
-				return &FieldError{"discord_channel_id", "discord_channel_id must be at most 25 characters"}
+				return fieldErr("discord_channel_id", "discord_channel_id must be at most 25 characters")
 			}
 			if v == "" {
 				c = nil
@@ -127,7 +115,7 @@ func (in RaidNightInput) apply(e *models.RecurringEvent) error {
 	if in.RaidHelperTemplateID != nil {
 		t := strings.TrimSpace(*in.RaidHelperTemplateID)
 		if len(t) > 50 {
-			return &FieldError{"raid_helper_template_id", "raid_helper_template_id must be at most 50 characters"}
+			return fieldErr("raid_helper_template_id", "raid_helper_template_id must be at most 50 characters")
 		}
 		if t == "" {
 			t = "wowretail2"
@@ -187,10 +175,10 @@ func ListRaidNights(db *gorm.DB) ([]models.RecurringEvent, error) {
 // required. A second active event on a weekday is ErrDayTaken.
 func CreateRaidNight(db *gorm.DB, in RaidNightInput, now time.Time) (models.RecurringEvent, error) {
 	if in.DayOfWeek == nil {
-		return models.RecurringEvent{}, &FieldError{"day_of_week", "day_of_week must be 0–6"}
+		return models.RecurringEvent{}, fieldErr("day_of_week", "day_of_week must be 0–6")
 	}
 	if in.Label == nil {
-		return models.RecurringEvent{}, &FieldError{"label", "label is required (at most 100 characters)"}
+		return models.RecurringEvent{}, fieldErr("label", "label is required (at most 100 characters)")
 	}
 	e := models.RecurringEvent{EventType: "raid", DefaultStartTime: models.TimeOfDay{Hour: 21},
 		DefaultDurationMinutes: 120, RaidHelperTemplateID: "wowretail2", IsActive: true, DisplayOnPublic: true,
