@@ -46,6 +46,11 @@ func CreateInvite(db *gorm.DB, playerID int, createdByPlayerID *int, now time.Ti
 			}
 			return err
 		}
+		if createdByPlayerID != nil {
+			if err := mayInvite(tx, *createdByPlayerID, playerID); err != nil {
+				return err
+			}
+		}
 		if err := revokeUnused(tx, playerID, now); err != nil {
 			return err
 		}
@@ -70,7 +75,7 @@ func CreateInvite(db *gorm.DB, playerID int, createdByPlayerID *int, now time.Ti
 		}
 	})
 	if err != nil {
-		if errors.Is(err, ErrInviteNoPlayer) {
+		if errors.Is(err, ErrInviteNoPlayer) || errors.Is(err, ErrInviteAboveRank) || errors.Is(err, ErrAccountInactive) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("create invite for player %d: %w", playerID, err)
@@ -158,3 +163,32 @@ func OpenInvite(db *gorm.DB, playerID int, now time.Time) (*models.InviteCode, e
 
 // newInviteCode is NewInviteCode; tests replace it to force a collision.
 var newInviteCode = NewInviteCode
+
+// ErrInviteAboveRank refuses an officer an invite for a player ranked at or
+// above them: registering would hand out a login with that rank.
+var ErrInviteAboveRank = fault.Forbidden("You cannot invite a player whose rank is at or above your own.")
+
+// mayInvite lets an active player invite only players ranked below them.
+func mayInvite(tx *gorm.DB, byID, playerID int) error {
+	var by, target models.Player
+	if err := tx.Preload("Rank").Take(&by, byID).Error; err != nil {
+		return fmt.Errorf("load inviting player %d: %w", byID, err)
+	}
+	if !by.IsActive {
+		return ErrAccountInactive
+	}
+	if err := tx.Preload("Rank").Take(&target, playerID).Error; err != nil {
+		return fmt.Errorf("load invited player %d: %w", playerID, err)
+	}
+	if rankLevelOf(&target) >= rankLevelOf(&by) {
+		return ErrInviteAboveRank
+	}
+	return nil
+}
+
+func rankLevelOf(p *models.Player) int {
+	if p.Rank == nil {
+		return 0
+	}
+	return p.Rank.Level
+}

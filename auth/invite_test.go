@@ -80,6 +80,10 @@ func TestNewInviteSupersedesAndRevoke(t *testing.T) {
 		p := seedPlayer(t, db, "Trog")
 		other := seedPlayer(t, db, "Mito")
 		officer := seedPlayer(t, db, "Officer")
+		// Only a player ranked above the invited one may invite (issue 10).
+		var r models.GuildRank
+		require.NoError(t, db.Where("level = ?", 4).Take(&r).Error)
+		require.NoError(t, db.Model(&officer).Update("guild_rank_id", r.ID).Error)
 		first, err := CreateInvite(db, p.ID, &officer.ID, t0, 0)
 		require.NoError(t, err)
 		otherInv, err := CreateInvite(db, other.ID, nil, t0, 0)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -63,9 +64,13 @@ type Config struct {
 	JWTSecret     []byte
 	JWTSecretFile string // where a generated secret is kept; empty when set by env
 	SessionTTL    time.Duration
-	GuildTimezone *time.Location
-	LogFormat     string // "json" or "text"; empty = json unless a terminal
-	Guild         Guild
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (PATT_TRUSTED_PROXIES, comma-separated CIDRs or addresses;
+	// loopback when unset). Anyone else is judged by the connection.
+	TrustedProxies []netip.Prefix
+	GuildTimezone  *time.Location
+	LogFormat      string // "json" or "text"; empty = json unless a terminal
+	Guild          Guild
 
 	// Discord bot (bot/): the bot starts only when a token is set.
 	DiscordToken   string
@@ -166,6 +171,11 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, &Error{"PATT_SESSION_DAYS", ttl, "want a whole number of days from 1 to 365"}
 	}
 	c.SessionTTL = time.Duration(days) * 24 * time.Hour
+
+	proxies := get("PATT_TRUSTED_PROXIES", "127.0.0.0/8,::1/128")
+	if c.TrustedProxies, err = ParseProxies(proxies); err != nil {
+		return nil, &Error{"PATT_TRUSTED_PROXIES", proxies, "want comma-separated CIDRs or addresses, e.g. 10.0.0.0/8,172.16.0.0/12"}
+	}
 
 	for _, u := range []struct{ name, value string }{
 		{"PATT_BLIZZARD_API_URL", c.BlizzardAPIURL},
@@ -296,4 +306,30 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(s), nil
+}
+
+// ParseProxies reads a comma-separated list of CIDRs or single addresses.
+// "none" (or an empty list) trusts no proxy.
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" || strings.EqualFold(part, "none") {
+			continue
+		}
+		if strings.Contains(part, "/") {
+			p, err := netip.ParsePrefix(part)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

@@ -30,8 +30,8 @@ const AddonMatchingJob = "identity-matching"
 
 // addonUploadKeys counts uploads per client IP and per key prefix, so a
 // leaked key cannot be used to flood from many addresses.
-func addonUploadKeys(c fiber.Ctx) []string {
-	keys := []string{"addon:ip:" + limitedIP(c)}
+func (s *Server) addonUploadKeys(c fiber.Ctx) []string {
+	keys := []string{"addon:ip:" + s.clientIP(c)}
 	if k := strings.TrimSpace(c.Get("X-API-Key")); len(k) >= 14 {
 		keys = append(keys, "addon:key:"+k[:14])
 	}

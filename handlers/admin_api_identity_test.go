@@ -57,14 +57,25 @@ func TestAdminAPIRanksByRank(t *testing.T) {
 		require.Equal(t, "Initiate", ranks[0]["name"])
 		require.EqualValues(t, 4, ranks[0]["wow_rank_index"])
 
+		// The rank table is the Guild Leader's (issue 10): officers read it only.
+		resp, body = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"Legend_cr","level":3}`)
+		require.Equal(t, http.StatusForbidden, resp.StatusCode, body)
+		_, leader := seedMember(t, db, "Leader5", 5)
+		tok = tokenFor(t, s, leader)
 		resp, body = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"Legend_cr","level":99}`)
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "levels stay 1–5: %s", body)
+		var vet models.GuildRank
+		require.NoError(t, db.Where("level = 3").Take(&vet).Error)
+		resp, body = apiCall(t, app, tok, "DELETE", fmt.Sprintf("/api/v1/admin/ranks/%d", vet.ID), "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		resp, body = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"Legend_cr","level":3}`)
 		require.Equal(t, http.StatusOK, resp.StatusCode, body)
 		legend := dataMap(t, body)
 		require.Equal(t, "Legend_cr", legend["name"])
-		require.EqualValues(t, 99, legend["level"])
+		require.EqualValues(t, 3, legend["level"])
 		id := int(legend["id"].(float64))
 
-		resp, body = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"Other","level":99}`)
+		resp, body = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"Other","level":3}`)
 		require.Equal(t, http.StatusConflict, resp.StatusCode)
 		require.Contains(t, body, "already exists")
 		resp, _ = apiCall(t, app, tok, "POST", "/api/v1/admin/ranks", `{"name":"NoLevel"}`)

@@ -34,7 +34,7 @@ func (s *Server) adminAPIMemberCreate(c fiber.Ctx) error {
 	if err := firstErr(err1, err2); err != nil {
 		return err
 	}
-	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{
+	p, err := identity.CreatePlayer(s.db(c), actorOf(c), identity.NewPlayer{
 		DisplayName: name.Value, RankID: rank.Value, Source: identity.RankSourceOverride,
 	})
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Server) adminAPIMemberUpdate(c fiber.Ctx) error {
 	if err := firstErr(errs[:]...); err != nil {
 		return err
 	}
-	if _, err := identity.UpdatePlayer(s.db(c), id, p); err != nil {
+	if _, err := identity.UpdatePlayer(s.db(c), actorOf(c), id, p); err != nil {
 		return err
 	}
 	pl, err := identity.PlayerByID(s.db(c), id)

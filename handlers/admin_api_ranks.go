@@ -49,7 +49,7 @@ func (s *Server) adminAPIRankCreate(c fiber.Ctx) error {
 	if !p.Name.Set || !p.Level.Set {
 		return apiError(c, fiber.StatusUnprocessableEntity, "name and level are required")
 	}
-	r, err := identity.CreateRank(s.db(c), identity.RankInput{
+	r, err := identity.CreateRank(s.db(c), actorOf(c), identity.RankInput{
 		Name: p.Name.Value, Level: p.Level.Value, Description: p.Description.Value,
 		DiscordRoleID: p.DiscordRoleID.Value, SchedulingWeight: p.SchedulingWeight.Value,
 		WowRankIndex: p.WowRankIndex.Value,
@@ -76,7 +76,7 @@ func (s *Server) adminAPIRankUpdate(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := identity.UpdateRank(s.db(c), id, patch)
+	r, err := identity.UpdateRank(s.db(c), actorOf(c), id, patch)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) adminAPIRankDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := identity.DeleteRank(s.db(c), id); err != nil {
+	if err := identity.DeleteRank(s.db(c), actorOf(c), id); err != nil {
 		return err
 	}
 	return apiOK(c, fiber.Map{"deleted": true})

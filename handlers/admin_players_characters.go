@@ -27,7 +27,7 @@ func (s *Server) adminPlayerLinkCharacter(c fiber.Ctx) error {
 	if err != nil {
 		return s.pmFail(c, id, false, fault.Invalid("character_id", "Choose a character to link."))
 	}
-	mv, err := identity.LinkCharacter(s.db(c), id, charID)
+	mv, err := identity.LinkCharacter(s.db(c), actorOf(c), id, charID)
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
@@ -43,7 +43,7 @@ func (s *Server) adminCharacterSetRole(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner, err := identity.SetCharacterRole(s.db(c), id, c.FormValue("main_alt"))
+	owner, err := identity.SetCharacterRole(s.db(c), actorOf(c), id, c.FormValue("main_alt"))
 	if err != nil {
 		return s.pmFail(c, s.cardTarget(c, id), false, err)
 	}
@@ -57,7 +57,7 @@ func (s *Server) adminCharacterUnlink(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	owner, err := identity.UnlinkCharacter(s.db(c), id)
+	owner, err := identity.UnlinkCharacter(s.db(c), actorOf(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}
@@ -70,7 +70,7 @@ func (s *Server) adminCharacterDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, owner, err := identity.DeleteCharacter(s.db(c), id)
+	_, owner, err := identity.DeleteCharacter(s.db(c), actorOf(c), id)
 	if err != nil {
 		return s.pmFail(c, 0, false, err)
 	}

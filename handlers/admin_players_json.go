@@ -60,7 +60,7 @@ func (s *Server) adminPlayersJSONCreate(c fiber.Ctx) error {
 	if err != nil {
 		return asJSON(c, err)
 	}
-	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
+	p, err := identity.CreatePlayer(s.db(c), actorOf(c), identity.NewPlayer{DisplayName: name.Value, Source: identity.RankSourceManual})
 	if err != nil {
 		return asJSON(c, err)
 	}
@@ -90,7 +90,7 @@ func (s *Server) adminPlayersJSONLinkDiscord(c fiber.Ctx) error {
 	if snowflake.Value != nil {
 		value = *snowflake.Value
 	}
-	if _, _, err := identity.LinkDiscord(s.db(c), id, value); err != nil {
+	if _, _, err := identity.LinkDiscord(s.db(c), actorOf(c), id, value); err != nil {
 		return asJSON(c, err)
 	}
 	var out any
@@ -114,7 +114,7 @@ func (s *Server) adminPlayersJSONRename(c fiber.Ctx) error {
 	if err != nil {
 		return asJSON(c, err)
 	}
-	p, err := identity.RenamePlayer(s.db(c), id, name.Value)
+	p, err := identity.RenamePlayer(s.db(c), actorOf(c), id, name.Value)
 	if err != nil {
 		return asJSON(c, err)
 	}
@@ -127,7 +127,7 @@ func (s *Server) adminPlayersJSONDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := identity.DeletePlayer(s.db(c), id)
+	p, err := identity.DeletePlayer(s.db(c), actorOf(c), id)
 	if err != nil {
 		return asJSON(c, err)
 	}
@@ -168,7 +168,7 @@ func (s *Server) adminCharactersJSONAssign(c fiber.Ctx) error {
 	if err != nil {
 		return asJSON(c, err)
 	}
-	ch, p, err := identity.AssignCharacter(s.db(c), id, target.Value)
+	ch, p, err := identity.AssignCharacter(s.db(c), actorOf(c), id, target.Value)
 	if err != nil {
 		return asJSON(c, err)
 	}
@@ -192,7 +192,7 @@ func (s *Server) adminCharactersJSONMainAlt(c fiber.Ctx) error {
 	if err != nil {
 		return asJSON(c, err)
 	}
-	if _, err := identity.SetCharacterRole(s.db(c), id, role.Value); err != nil {
+	if _, err := identity.SetCharacterRole(s.db(c), actorOf(c), id, role.Value); err != nil {
 		return asJSON(c, err)
 	}
 	return apiOK(c, fiber.Map{"char_id": id, "main_alt": role.Value})
@@ -204,7 +204,7 @@ func (s *Server) adminCharactersJSONDelete(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ch, _, err := identity.DeleteCharacter(s.db(c), id)
+	ch, _, err := identity.DeleteCharacter(s.db(c), actorOf(c), id)
 	if err != nil {
 		return asJSON(c, err)
 	}

@@ -144,6 +144,11 @@ func TestPlayerManagerPage(t *testing.T) {
 		require.Contains(t, body, "Bravissimo")
 		var officerRank models.GuildRank
 		require.NoError(t, db.Where("level = 4").Take(&officerRank).Error)
+		resp, body = b.htmxSend("POST", fmt.Sprintf("/admin/players/%d/rank", bravo.ID), url.Values{"rank_id": {fmt.Sprint(officerRank.ID)}})
+		require.Equal(t, http.StatusForbidden, resp.StatusCode, "an officer cannot make another officer (issue 10)")
+		require.Contains(t, body, "at or above your own")
+		officerRank = models.GuildRank{}
+		require.NoError(t, db.Where("level = 3").Take(&officerRank).Error)
 		resp, _ = b.htmxSend("POST", fmt.Sprintf("/admin/players/%d/rank", bravo.ID), url.Values{"rank_id": {fmt.Sprint(officerRank.ID)}})
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.NoError(t, db.Take(&br, bravo.ID).Error)

@@ -21,7 +21,7 @@ type pmCreateForm struct {
 // in the form (422).
 func (s *Server) adminPlayerCreate(c fiber.Ctx) error {
 	name := c.FormValue("display_name")
-	p, err := identity.CreatePlayer(s.db(c), identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
+	p, err := identity.CreatePlayer(s.db(c), actorOf(c), identity.NewPlayer{DisplayName: name, Source: identity.RankSourceManual})
 	if err != nil {
 		if st, ok := refusal(err); ok && isHTMX(c) {
 			c.Set("HX-Retarget", "#pm-create")
@@ -74,7 +74,7 @@ func (s *Server) adminPlayerRename(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := identity.RenamePlayer(s.db(c), id, c.FormValue("display_name"))
+	p, err := identity.RenamePlayer(s.db(c), actorOf(c), id, c.FormValue("display_name"))
 	if err != nil {
 		return s.pmFail(c, id, true, err)
 	}
@@ -89,7 +89,7 @@ func (s *Server) adminPlayerSetActive(c fiber.Ctx) error {
 		return err
 	}
 	active := c.FormValue("active") == "1" || c.FormValue("active") == "true"
-	if _, err := identity.SetPlayerActive(s.db(c), id, active); err != nil {
+	if _, err := identity.SetPlayerActive(s.db(c), actorOf(c), id, active); err != nil {
 		return s.pmFail(c, id, false, err)
 	}
 	return s.pmAnswer(c, pmChange{primaryCard: id, flash: "pm-saved", anchor: playerAnchor(id)})
@@ -104,11 +104,11 @@ func (s *Server) adminPlayerSetRank(c fiber.Ctx) error {
 	}
 	raw := strings.TrimSpace(c.FormValue("rank_id"))
 	if raw == "derive" {
-		_, err = identity.ClearRankOverride(s.db(c), id)
+		_, err = identity.ClearRankOverride(s.db(c), actorOf(c), id)
 	} else if rankID, perr := strconv.Atoi(raw); perr != nil {
 		err = fault.Invalid("rank_id", "Choose a rank.")
 	} else {
-		_, err = identity.SetRankOverride(s.db(c), id, rankID)
+		_, err = identity.SetRankOverride(s.db(c), actorOf(c), id, rankID)
 	}
 	if err != nil {
 		return s.pmFail(c, id, false, err)
@@ -124,7 +124,7 @@ func (s *Server) adminPlayerLinkDiscord(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	after, before, err := identity.LinkDiscord(s.db(c), id, c.FormValue("discord_id"))
+	after, before, err := identity.LinkDiscord(s.db(c), actorOf(c), id, c.FormValue("discord_id"))
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}
@@ -170,7 +170,7 @@ func (s *Server) adminPlayerDelete(c fiber.Ctx) error {
 		return err
 	}
 	chips := s.chipsOf(s.db(c), id)
-	before, err := identity.DeletePlayer(s.db(c), id)
+	before, err := identity.DeletePlayer(s.db(c), actorOf(c), id)
 	if err != nil {
 		return s.pmFail(c, id, false, err)
 	}

@@ -26,7 +26,14 @@ func TestReferenceTablesInlineEdit(t *testing.T) {
 		resp, _ := newBrowser(t, app).loginAs(s, memUser).get("/admin/reference-tables")
 		require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
-		b := newBrowser(t, app).loginAs(s, offUser)
+		// Officers read the rank table; only the Guild Leader changes it (issue 10).
+		off := newBrowser(t, app).loginAs(s, offUser)
+		off.get("/admin/reference-tables")
+		resp, _ = off.htmxSend("PATCH", rowPath, url.Values{"name": {"Veteran"}, "scheduling_weight": {"4"}})
+		require.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+		_, glUser := seedMember(t, db, "Leader5", 5)
+		b := newBrowser(t, app).loginAs(s, glUser)
 		resp, body := b.get("/admin/reference-tables")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		for _, want := range []string{"Guild Ranks", "Combat Roles", "Raid Seasons", "Death Knight", `data-class-color="#C41E3A"`,

@@ -53,7 +53,7 @@ func (s *Server) adminReferenceRankSave(c fiber.Ctx) error {
 		return s.refRefused(c, "ranks", id, form, err)
 	}
 	desc, role := form["description"], form["discord_role_id"]
-	_, err = identity.UpdateRank(s.db(c), id, identity.RankPatch{
+	_, err = identity.UpdateRank(s.db(c), actorOf(c), id, identity.RankPatch{
 		Name:             identity.To(form["name"]),
 		Description:      identity.To(&desc),
 		DiscordRoleID:    identity.To(&role),

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
-
 	"github.com/gofiber/fiber/v3"
 
 	"patt/auth"
@@ -25,11 +23,12 @@ type apiTokenData struct {
 // token is returned in the body only; API clients send it as a Bearer
 // header. Inactive accounts are told so only after a correct password.
 func (s *Server) apiLogin(c fiber.Ctx) error {
-	var in apiCredentials
-	if err := json.Unmarshal(c.Body(), &in); err != nil {
+	in, err := credentialsOf(c)
+	if err != nil {
 		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
 	}
 	acc, err := auth.Login(s.db(c), in.DiscordUsername, in.Password)
+	loginOutcome(c, err)
 	if err != nil {
 		return reword(err, loginAPIWords)
 	}

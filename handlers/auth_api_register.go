@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
-
 	"github.com/gofiber/fiber/v3"
 
 	"patt/auth"
@@ -12,8 +10,8 @@ import (
 // session token. The code is trimmed and upper-cased as on the form; the
 // password policy (8–72 bytes) holds here too.
 func (s *Server) apiRegister(c fiber.Ctx) error {
-	var in apiCredentials
-	if err := json.Unmarshal(c.Body(), &in); err != nil {
+	in, err := credentialsOf(c)
+	if err != nil {
 		return apiError(c, fiber.StatusBadRequest, msgMalformedJSON)
 	}
 	acc, err := auth.Register(s.db(c), in.Code, in.DiscordUsername, in.Password, s.Now())

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/identity"
 	"patt/models"
 )
 
@@ -141,6 +142,16 @@ func matrixRequest(b *browser, method, path string) (*http.Response, string) {
 	return b.send(req)
 }
 
+// guildLeaderOnly are the admin routes above Officer (issue 10): the rank
+// table and the audit log. An officer is refused there (never a 2xx); the
+// Guild Leader gets through.
+var guildLeaderOnly = map[string]bool{
+	"GET /admin/audit":               true,
+	"POST /api/v1/admin/ranks":       true,
+	"PATCH /api/v1/admin/ranks/:id":  true,
+	"DELETE /api/v1/admin/ranks/:id": true,
+}
+
 func TestAuthorizationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		app, s := testApp(t, db)
@@ -189,6 +200,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Errorf("%s: admin API must answer 401 to a visitor", where)
 					case v.level > 0 && v.level < OfficerLevel && code != http.StatusForbidden:
 						t.Errorf("%s: admin API must answer 403 below Officer", where)
+					case guildLeaderOnly[r.method+" "+r.path] && v.level < identity.GuildLeaderLevel:
+						if code < 300 {
+							t.Errorf("%s: only the Guild Leader may use this route", where)
+						}
 					case v.level >= OfficerLevel && (code == http.StatusUnauthorized || code == http.StatusForbidden):
 						t.Errorf("%s: officers must get through (%.200s)", where, body)
 					}
@@ -199,6 +214,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Errorf("%s (Location %q): admin pages send a visitor to /login?next=…", where, loc)
 					case v.level > 0 && v.level < OfficerLevel && code != http.StatusForbidden:
 						t.Errorf("%s: admin pages answer 403 below Officer", where)
+					case guildLeaderOnly[r.method+" "+r.path] && v.level < identity.GuildLeaderLevel:
+						if code < 300 {
+							t.Errorf("%s: only the Guild Leader may use this page", where)
+						}
 					case v.level >= OfficerLevel && (code == http.StatusUnauthorized || code == http.StatusForbidden ||
 						strings.HasPrefix(loc, "/login")):
 						t.Errorf("%s: officers must get through (%.200s)", where, body)

@@ -13,6 +13,7 @@ import (
 func (s *Server) loginSubmit(c fiber.Ctx) error {
 	form := LoginPage{Username: c.FormValue("discord_username"), Next: SafeNext(loginNext(c))}
 	acc, err := auth.Login(s.db(c), form.Username, c.FormValue("password"))
+	loginOutcome(c, err)
 	if err != nil {
 		if !isRefusal(err) {
 			return err

@@ -50,7 +50,7 @@ func (s *Server) logRequests(c fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("ip", c.IP()),
+		slog.String("ip", s.clientIP(c)),
 	)
 	return err
 }

@@ -1,14 +1,16 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+
+	"patt/auth"
 )
 
 // rateLimiter is an in-process sliding-window limiter: at most limit hits
@@ -97,13 +99,15 @@ func rateLimit(l *rateLimiter, msg string, keyFn func(c fiber.Ctx) []string, ref
 	}
 }
 
-// byIPAndField keys a request by client IP and, when present, by a
-// normalised form or JSON field (the username), so one attacker spraying
-// many names and many attackers aiming at one name are both slowed.
-func byIPAndField(prefix, field string) func(c fiber.Ctx) []string {
+// byIPAndUsername keys a request by client IP and, when present, by the
+// username read exactly as the handler reads it (credentialsOf), so one
+// attacker spraying many names and many attackers aiming at one name are
+// both slowed.
+func (s *Server) byIPAndUsername(prefix string) func(c fiber.Ctx) []string {
 	return func(c fiber.Ctx) []string {
-		keys := []string{prefix + ":ip:" + limitedIP(c)}
-		if v := strings.ToLower(strings.TrimSpace(bodyField(c, field))); v != "" {
+		keys := []string{prefix + ":ip:" + s.clientIP(c)}
+		creds, _ := credentialsOf(c)
+		if v := auth.NormalizeUsername(creds.DiscordUsername); v != "" {
 			keys = append(keys, prefix+":name:"+v)
 		}
 		return keys
@@ -111,9 +115,9 @@ func byIPAndField(prefix, field string) func(c fiber.Ctx) []string {
 }
 
 // byViewer keys a request by the logged-in account and the client IP.
-func byViewer(prefix string) func(c fiber.Ctx) []string {
+func (s *Server) byViewer(prefix string) func(c fiber.Ctx) []string {
 	return func(c fiber.Ctx) []string {
-		keys := []string{prefix + ":ip:" + limitedIP(c)}
+		keys := []string{prefix + ":ip:" + s.clientIP(c)}
 		if v := viewerOf(c); v != nil {
 			keys = append(keys, prefix+":user:"+strconv.Itoa(v.UserID))
 		}
@@ -121,39 +125,48 @@ func byViewer(prefix string) func(c fiber.Ctx) []string {
 	}
 }
 
-// bodyField reads one field from a form or JSON body without consuming it
-// (Fiber keeps the body for the handler).
-func bodyField(c fiber.Ctx, field string) string {
-	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		var m map[string]any
-		if json.Unmarshal(c.Body(), &m) != nil {
-			return ""
-		}
-		s, _ := m[field].(string)
-		return s
-	}
-	return c.FormValue(field)
+// clientIP is the address a request comes from: the connection's peer or,
+// when the peer is one of the trusted proxies (PATT_TRUSTED_PROXIES), the
+// nearest X-Forwarded-For entry that is not itself a trusted proxy. Entries
+// further left are whatever the client wrote and are never believed
+// (Fiber's c.IP() returns the header as sent, so a rotated fake entry would
+// dodge every limit). Limits count against it and the request log shows it.
+func (s *Server) clientIP(c fiber.Ctx) string {
+	return resolveClientIP(c.RequestCtx().RemoteIP(), c.Get(fiber.HeaderXForwardedFor), s.Config.TrustedProxies)
 }
 
-// limitedIP is the client address a limit counts against. Behind nginx on
-// loopback it is the last X-Forwarded-For entry — the one nginx appended
-// itself — not the first, which the client can write freely (Fiber's c.IP()
-// returns the header as sent, so rotating a fake first entry would dodge
-// every limit). Anyone else is judged by the connection's own address.
-func limitedIP(c fiber.Ctx) string {
-	return forwardedClientIP(c.RequestCtx().RemoteIP(), c.Get(fiber.HeaderXForwardedFor))
-}
-
-func forwardedClientIP(peer net.IP, xff string) string {
+func resolveClientIP(peer net.IP, xff string, trusted []netip.Prefix) string {
 	if peer == nil {
 		return ""
 	}
-	if !peer.IsLoopback() || xff == "" {
+	addr, ok := netip.AddrFromSlice(peer)
+	if !ok {
 		return peer.String()
 	}
-	last := strings.TrimSpace(xff[strings.LastIndexByte(xff, ',')+1:])
-	if ip := net.ParseIP(last); ip != nil {
-		return ip.String()
+	addr = addr.Unmap()
+	if !isTrustedProxy(addr, trusted) || strings.TrimSpace(xff) == "" {
+		return addr.String()
 	}
-	return peer.String()
+	client := addr
+	parts := strings.Split(xff, ",")
+	for i := len(parts) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(parts[i]))
+		if err != nil {
+			break // a garbled entry ends the chain we can vouch for
+		}
+		client = hop.Unmap()
+		if !isTrustedProxy(client, trusted) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func isTrustedProxy(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

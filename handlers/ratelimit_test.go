@@ -11,6 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/stretchr/testify/require"
+
+	"patt/config"
 )
 
 type limiterClock struct {
@@ -86,7 +88,8 @@ func TestRateLimitMiddleware(t *testing.T) {
 	refusePage := func(c fiber.Ctx, msg string) error {
 		return c.Status(fiber.StatusTooManyRequests).SendString("<p class=flash>" + msg + "</p>")
 	}
-	mw := rateLimit(l, "Slow down.", byIPAndField("t", "discord_username"), refusePage)
+	srv := &Server{Config: &config.Config{}}
+	mw := rateLimit(l, "Slow down.", srv.byIPAndUsername("t"), refusePage)
 	app.Post("/api/x", mw, func(c fiber.Ctx) error { return c.SendString("ok") })
 	app.Post("/page", mw, func(c fiber.Ctx) error { return c.SendString("ok") })
 
@@ -114,7 +117,38 @@ func TestRateLimitMiddleware(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 }
 
-func TestLimitedIPTrustsOnlyWhatNginxAppended(t *testing.T) {
+// Issue 10 item 9: X-Forwarded-For is believed only from the configured
+// proxies, read from the right; a forged first entry never counts.
+func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
+	loopback, err := config.ParseProxies("127.0.0.0/8,::1/128")
+	require.NoError(t, err)
+	docker, err := config.ParseProxies("127.0.0.1, 172.16.0.0/12")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		peer, xff, want string
+	}{
+		{"172.17.0.1", "198.51.100.9", "172.17.0.1"}, // a Docker bridge, not trusted by default
+	} {
+		require.Equal(t, tc.want, resolveClientIP(net.ParseIP(tc.peer), tc.xff, loopback), tc.peer+" "+tc.xff)
+	}
+	for _, tc := range []struct {
+		peer, xff, want string
+	}{
+		{"172.17.0.1", "198.51.100.9", "198.51.100.9"},             // the Dockerfile case: proxy on the bridge
+		{"172.17.0.1", "6.6.6.6, 198.51.100.9", "198.51.100.9"},    // forged first entry ignored
+		{"172.17.0.1", "198.51.100.9, 172.18.0.5", "198.51.100.9"}, // two trusted hops
+		{"172.17.0.1", "", "172.17.0.1"},
+		{"203.0.113.7", "1.2.3.4", "203.0.113.7"},
+	} {
+		require.Equal(t, tc.want, resolveClientIP(net.ParseIP(tc.peer), tc.xff, docker), tc.peer+" "+tc.xff)
+	}
+	none, err := config.ParseProxies("none")
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1", resolveClientIP(net.ParseIP("127.0.0.1"), "198.51.100.9", none))
+	_, err = config.ParseProxies("10.0.0.0/33")
+	require.Error(t, err)
+	_, err = config.ParseProxies("proxy.example")
+	require.Error(t, err)
 	for _, tc := range []struct {
 		peer, xff, want string
 	}{
@@ -126,6 +160,6 @@ func TestLimitedIPTrustsOnlyWhatNginxAppended(t *testing.T) {
 		{"::1", "garbage, 2001:db8::1", "2001:db8::1"},
 		{"127.0.0.1", "not-an-ip", "127.0.0.1"},
 	} {
-		require.Equal(t, tc.want, forwardedClientIP(net.ParseIP(tc.peer), tc.xff), tc.peer+" "+tc.xff)
+		require.Equal(t, tc.want, resolveClientIP(net.ParseIP(tc.peer), tc.xff, loopback), tc.peer+" "+tc.xff)
 	}
 }

@@ -112,7 +112,7 @@ func (s *Server) fillPage(c fiber.Ctx, p *Page) {
 	p.Year = s.Now().In(s.Config.GuildTimezone).Year()
 	p.Nav = publicNav(p.Viewer, p.Path)
 	p.Nav = s.withVoteNav(s.db(c), p.Viewer, p.Nav, p.Path)
-	p.AdminNav = adminNav(p.Path)
+	p.AdminNav = adminNav(p.Viewer, p.Path)
 	if p.Flash == nil {
 		p.Flash = flashFromQuery(c)
 	}

@@ -30,12 +30,11 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Rate limits on accounts (spec identity §3.11, §11.5), one set per app
 	// so tests with their own app never share counts.
-	loginLimited := rateLimit(newRateLimiter(loginLimit, loginWindow, s.Now), msgTooManyLogins,
-		byIPAndField("login", "discord_username"), s.loginRefused)
+	loginLimited := newLoginGuard(s).handler // per address, per username, device cookies (login_guard.go)
 	registerLimited := rateLimit(newRateLimiter(registerLimit, registerWindow, s.Now), msgTooManyRegisters,
-		byIPAndField("register", "discord_username"), s.registerRefused)
+		s.byIPAndUsername("register"), s.registerRefused)
 	passwordLimited := rateLimit(newRateLimiter(passwordLimit, passwordWindow, s.Now), msgTooManyPasswords,
-		byViewer("password"), s.passwordRefused)
+		s.byViewer("password"), s.passwordRefused)
 
 	// ---- Health (for nginx, systemd and the deploy script)
 	app.Get("/healthz", s.healthShow)
@@ -99,6 +98,8 @@ func (s *Server) routes(app *fiber.App) {
 	// ---- Officers' pages (/admin, officer-only through the group)
 	admin := app.Group("/admin", officer)
 	admin.Get("/", s.adminHome) // the admin area opens on Campaigns (spec voting §8.5)
+	// The audit log of officer actions: Guild Leader only (the domain checks).
+	admin.Get("/audit", s.adminAuditShow)
 
 	// Campaigns (spec voting §8.5–8.6).
 	admin.Get("/campaigns", s.adminCampaignList)
@@ -289,7 +290,7 @@ func (s *Server) routes(app *fiber.App) {
 	// (csrf.go); rate-limited per IP and per key. The second address is
 	// the original companion's.
 	addonLimited := rateLimit(newRateLimiter(addonUploadLimit, addonUploadWindow, s.Now),
-		"Too many uploads; wait a few minutes and try again.", addonUploadKeys, nil)
+		"Too many uploads; wait a few minutes and try again.", s.addonUploadKeys, nil)
 	app.Post(addonUploadPath, addonLimited, s.addonUpload)
 	app.Post(addonUploadLegacyPath, addonLimited, s.addonUpload)
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -78,13 +79,12 @@ func New(s *Server) (*fiber.App, error) {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
-		// The app sits behind nginx on loopback; X-Forwarded-For is trusted
-		// only from there (see clientIP).
-		TrustProxy: true,
-		TrustProxyConfig: fiber.TrustProxyConfig{
-			Loopback: true,
-		},
-		ProxyHeader: fiber.HeaderXForwardedFor,
+		// Forwarded headers are trusted only from the configured proxies
+		// (PATT_TRUSTED_PROXIES; loopback by default). The client address
+		// itself is resolved by clientIP, never read raw from the header.
+		TrustProxy:       true,
+		TrustProxyConfig: fiber.TrustProxyConfig{Proxies: proxyList(s.Config.TrustedProxies)},
+		ProxyHeader:      fiber.HeaderXForwardedFor,
 	})
 
 	app.Use(s.recoverPanics)
@@ -112,4 +112,12 @@ func (s *Server) newViewEngine() (*html.Engine, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	return engine, nil
+}
+
+func proxyList(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+
+	"patt/identity"
 )
 
 // OfficerLevel is the lowest guild rank level that may use the admin pages.
@@ -20,6 +22,10 @@ type Viewer struct {
 
 // IsOfficer reports whether the viewer may use the admin pages.
 func (v *Viewer) IsOfficer() bool { return v != nil && v.RankLevel >= OfficerLevel }
+
+// IsGuildLeader reports whether the viewer holds the top rank (the rank
+// table and the audit log are theirs alone).
+func (v *Viewer) IsGuildLeader() bool { return v != nil && v.RankLevel >= identity.GuildLeaderLevel }
 
 const viewerKey = "patt.viewer"
 
@@ -52,10 +58,13 @@ func publicNav(v *Viewer, path string) []NavItem {
 
 // adminNav lists the admin sidebar links in the spec's order; areas that
 // have not landed yet are left out rather than linking to a 404.
-func adminNav(path string) []NavItem {
+func adminNav(v *Viewer, path string) []NavItem {
 	items := []NavItem{}
 	for _, a := range adminAreas {
 		items = append(items, NavItem{Label: a.Label, Href: a.Href})
+	}
+	if v.IsGuildLeader() {
+		items = append(items, NavItem{Label: "Audit log", Href: "/admin/audit"})
 	}
 	markActive(items, path)
 	return items
@@ -81,4 +90,14 @@ func markActive(items []NavItem, path string) {
 		h := items[i].Href
 		items[i].Active = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
 	}
+}
+
+// actorOf is the viewer as the author of a change: the domain rules check
+// their rank (read afresh in the change's transaction) against the target.
+// Without a viewer it is player 0, whom every rule refuses.
+func actorOf(c fiber.Ctx) identity.Actor {
+	if v := viewerOf(c); v != nil {
+		return identity.By(v.PlayerID)
+	}
+	return identity.By(0)
 }

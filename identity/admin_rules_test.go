@@ -31,27 +31,35 @@ func TestRanks(t *testing.T) {
 		require.NoError(t, err)
 		require.Nil(t, r)
 
-		legend, err := CreateRank(db, RankInput{Name: "Legend", Level: 10, Description: admPtr("The best"), DiscordRoleID: admPtr("123456789")})
+		// Levels stay 1–5 (issue 10): free three of them to play with.
+		_, err = CreateRank(db, System, RankInput{Name: "Legend", Level: 10})
+		require.True(t, fault.Is(err, fault.KindInvalid), "level 10 is out of range: %v", err)
+		_, err = CreateRank(db, System, RankInput{Name: "Nobody", Level: 0})
+		require.True(t, fault.Is(err, fault.KindInvalid))
+		for _, lvl := range []int{1, 2, 3} {
+			require.NoError(t, DeleteRank(db, System, admRank(t, db, lvl).ID))
+		}
+		legend, err := CreateRank(db, System, RankInput{Name: "Legend", Level: 3, Description: admPtr("The best"), DiscordRoleID: admPtr("123456789")})
 		require.NoError(t, err)
 		got, err := RankByID(db, legend.ID)
 		require.NoError(t, err)
 		require.Equal(t, "Legend", got.Name)
-		require.Equal(t, 10, got.Level)
+		require.Equal(t, 3, got.Level)
 		require.Equal(t, "The best", *got.Description)
 		require.Equal(t, "123456789", *got.DiscordRoleID)
 
-		_, err = CreateRank(db, RankInput{Name: "Twenty", Level: 20})
+		_, err = CreateRank(db, System, RankInput{Name: "Twenty", Level: 2})
 		require.NoError(t, err)
-		_, err = CreateRank(db, RankInput{Name: "Twenty again", Level: 20})
+		_, err = CreateRank(db, System, RankInput{Name: "Twenty again", Level: 2})
 		require.True(t, fault.Is(err, fault.KindConflict))
 		require.Contains(t, err.Error(), "already exists")
-		_, err = CreateRank(db, RankInput{Name: "legend", Level: 21})
+		_, err = CreateRank(db, System, RankInput{Name: "legend", Level: 1})
 		require.True(t, fault.Is(err, fault.KindConflict), "names clash case-insensitively")
 
 		// Updates: duplicate level → conflict; clearing nullable fields; validation.
-		_, err = UpdateRank(db, legend.ID, RankPatch{Level: To(20)})
+		_, err = UpdateRank(db, System, legend.ID, RankPatch{Level: To(2)})
 		require.True(t, fault.Is(err, fault.KindConflict))
-		up, err := UpdateRank(db, legend.ID, RankPatch{Description: To[*string](nil), DiscordRoleID: To[*string](nil), SchedulingWeight: To(4)})
+		up, err := UpdateRank(db, System, legend.ID, RankPatch{Description: To[*string](nil), DiscordRoleID: To[*string](nil), SchedulingWeight: To(4)})
 		require.NoError(t, err)
 		require.Nil(t, up.Description)
 		require.Nil(t, up.DiscordRoleID)
@@ -59,25 +67,25 @@ func TestRanks(t *testing.T) {
 		require.Equal(t, "Legend", up.Name, "absent fields stay")
 		for _, p := range []RankPatch{
 			{SchedulingWeight: To(6)}, {SchedulingWeight: To(-1)}, {WowRankIndex: To(admPtr(10))},
-			{DiscordRoleID: To(admPtr("12ab"))}, {Name: To("  ")},
+			{DiscordRoleID: To(admPtr("12ab"))}, {Name: To("  ")}, {Level: To(6)}, {Level: To(2147483647)},
 		} {
-			_, err = UpdateRank(db, legend.ID, p)
+			_, err = UpdateRank(db, System, legend.ID, p)
 			require.True(t, fault.Is(err, fault.KindInvalid), "%+v → %v", p, err)
 		}
 		officer := admRank(t, db, 4)
-		_, err = UpdateRank(db, legend.ID, RankPatch{WowRankIndex: To(officer.WowRankIndex)})
+		_, err = UpdateRank(db, System, legend.ID, RankPatch{WowRankIndex: To(officer.WowRankIndex)})
 		require.True(t, fault.Is(err, fault.KindConflict), "wow rank index is unique")
-		_, err = UpdateRank(db, 99999, RankPatch{})
+		_, err = UpdateRank(db, System, 99999, RankPatch{})
 		require.True(t, fault.Is(err, fault.KindNotFound))
 
 		// Delete: in use → conflict; unused → gone.
-		admPlayer(t, db, "Holder", 10)
-		err = DeleteRank(db, legend.ID)
+		admPlayer(t, db, "Holder", 3)
+		err = DeleteRank(db, System, legend.ID)
 		require.True(t, fault.Is(err, fault.KindConflict))
 		require.Contains(t, err.Error(), "1 player")
-		twenty, _ := RankByLevel(db, 20)
-		require.NoError(t, DeleteRank(db, twenty.ID))
-		require.True(t, fault.Is(DeleteRank(db, twenty.ID), fault.KindNotFound))
+		twenty, _ := RankByLevel(db, 2)
+		require.NoError(t, DeleteRank(db, System, twenty.ID))
+		require.True(t, fault.Is(DeleteRank(db, System, twenty.ID), fault.KindNotFound))
 	})
 }
 
@@ -99,7 +107,7 @@ func TestMeetsRank(t *testing.T) {
 
 func TestCreatePlayer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		p, err := CreatePlayer(db, NewPlayer{DisplayName: "  Trog  "})
+		p, err := CreatePlayer(db, System, NewPlayer{DisplayName: "  Trog  "})
 		require.NoError(t, err)
 		require.Equal(t, "Trog", p.DisplayName)
 		require.Equal(t, admRank(t, db, 1).ID, *p.GuildRankID, "default rank is the lowest (Initiate)")
@@ -107,14 +115,14 @@ func TestCreatePlayer(t *testing.T) {
 		require.True(t, p.IsActive)
 
 		vet := admRank(t, db, 3)
-		p, err = CreatePlayer(db, NewPlayer{DisplayName: "Api", RankID: &vet.ID, Source: RankSourceOverride})
+		p, err = CreatePlayer(db, System, NewPlayer{DisplayName: "Api", RankID: &vet.ID, Source: RankSourceOverride})
 		require.NoError(t, err)
 		require.Equal(t, vet.ID, *p.GuildRankID)
 
-		_, err = CreatePlayer(db, NewPlayer{DisplayName: "   "})
+		_, err = CreatePlayer(db, System, NewPlayer{DisplayName: "   "})
 		require.True(t, fault.Is(err, fault.KindInvalid))
 		require.Contains(t, err.Error(), "display_name required")
-		_, err = CreatePlayer(db, NewPlayer{DisplayName: "X", RankID: admPtr(99999)})
+		_, err = CreatePlayer(db, System, NewPlayer{DisplayName: "X", RankID: admPtr(99999)})
 		require.True(t, fault.Is(err, fault.KindInvalid))
 
 		_, err = PlayerByID(db, 99999)
@@ -125,7 +133,7 @@ func TestCreatePlayer(t *testing.T) {
 func TestCreatePlayerWithoutRanks(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		require.NoError(t, db.Where("1 = 1").Delete(&models.GuildRank{}).Error)
-		_, err := CreatePlayer(db, NewPlayer{DisplayName: "Nobody"})
+		_, err := CreatePlayer(db, System, NewPlayer{DisplayName: "Nobody"})
 		require.ErrorIs(t, err, ErrNoRanks)
 		require.Contains(t, err.Error(), "Initiate rank")
 	})
@@ -175,7 +183,7 @@ func TestCharacters(t *testing.T) {
 		loose := admChar(t, db, "Loose", 0)
 
 		for _, c := range []models.Character{chA, chB} {
-			_, err := LinkCharacter(db, a.ID, c.ID)
+			_, err := LinkCharacter(db, System, a.ID, c.ID)
 			require.NoError(t, err)
 		}
 		cs, err := CharactersOfPlayer(db, a.ID)
@@ -188,7 +196,7 @@ func TestCharacters(t *testing.T) {
 		owner, err := OwnerOf(db, loose.ID)
 		require.NoError(t, err)
 		require.Nil(t, owner)
-		was, err := UnlinkCharacter(db, loose.ID)
+		was, err := UnlinkCharacter(db, System, loose.ID)
 		require.NoError(t, err)
 		require.Nil(t, was, "unlinking an unlinked character reports false")
 
@@ -204,9 +212,9 @@ func TestCharacters(t *testing.T) {
 		require.ErrorIs(t, err, gorm.ErrDuplicatedKey)
 		// …so linking an owned character moves it and clears the old
 		// owner's main / off-spec pointers.
-		_, err = SetCharacterRole(db, chA.ID, CharMain)
+		_, err = SetCharacterRole(db, System, chA.ID, CharMain)
 		require.NoError(t, err)
-		_, err = SetCharacterRole(db, chB.ID, CharOffspec)
+		_, err = SetCharacterRole(db, System, chB.ID, CharOffspec)
 		require.NoError(t, err)
 		pa := admReload(t, db, a.ID)
 		require.Equal(t, chA.ID, *pa.MainCharacterID)
@@ -216,7 +224,7 @@ func TestCharacters(t *testing.T) {
 		require.Equal(t, "Off-Spec", RoleTypeLabel(CharacterRole(&pa, chB.ID)))
 		require.Equal(t, "Alt", RoleTypeLabel(CharacterRole(&pa, loose.ID)))
 
-		mv, err := LinkCharacter(db, b.ID, chA.ID)
+		mv, err := LinkCharacter(db, System, b.ID, chA.ID)
 		require.NoError(t, err)
 		require.Equal(t, a.ID, *mv.PreviousOwner)
 		owner, _ = OwnerOf(db, chA.ID)
@@ -226,37 +234,37 @@ func TestCharacters(t *testing.T) {
 		require.False(t, RosterEligible(&pa))
 
 		// main ⇄ offspec on one character never leaves both set.
-		_, err = SetCharacterRole(db, chB.ID, CharMain)
+		_, err = SetCharacterRole(db, System, chB.ID, CharMain)
 		require.NoError(t, err)
 		pa = admReload(t, db, a.ID)
 		require.Equal(t, chB.ID, *pa.MainCharacterID)
 		require.Nil(t, pa.OffspecCharacterID)
-		_, err = SetCharacterRole(db, chB.ID, CharAlt)
+		_, err = SetCharacterRole(db, System, chB.ID, CharAlt)
 		require.NoError(t, err)
 		require.Nil(t, admReload(t, db, a.ID).MainCharacterID)
-		_, err = SetCharacterRole(db, chB.ID, "tank")
+		_, err = SetCharacterRole(db, System, chB.ID, "tank")
 		require.True(t, fault.Is(err, fault.KindInvalid))
-		_, err = SetCharacterRole(db, loose.ID, CharMain)
+		_, err = SetCharacterRole(db, System, loose.ID, CharMain)
 		require.True(t, fault.Is(err, fault.KindNotFound))
 		require.Contains(t, err.Error(), "Character not linked to a player")
 
 		// Unlinking clears pointers.
-		_, err = SetCharacterRole(db, chB.ID, CharOffspec)
+		_, err = SetCharacterRole(db, System, chB.ID, CharOffspec)
 		require.NoError(t, err)
-		was, err = UnlinkCharacter(db, chB.ID)
+		was, err = UnlinkCharacter(db, System, chB.ID)
 		require.NoError(t, err)
 		require.Equal(t, a.ID, *was)
 		require.Nil(t, admReload(t, db, a.ID).OffspecCharacterID)
 
 		// Deleting a main (once an FK error in the original) clears it and
 		// the attendance that pointed at it.
-		_, err = SetCharacterRole(db, chA.ID, CharMain)
+		_, err = SetCharacterRole(db, System, chA.ID, CharMain)
 		require.NoError(t, err)
 		ev := models.RaidEvent{Title: "Raid", EventDate: models.Date{Year: 2026, Month: 1, Day: 5}, StartTimeUTC: time.Now(), EndTimeUTC: time.Now()}
 		require.NoError(t, db.Create(&ev).Error)
 		att := models.RaidAttendance{EventID: ev.ID, PlayerID: b.ID, CharacterID: &chA.ID}
 		require.NoError(t, db.Create(&att).Error)
-		_, prev, err := DeleteCharacter(db, chA.ID)
+		_, prev, err := DeleteCharacter(db, System, chA.ID)
 		require.NoError(t, err)
 		require.Equal(t, b.ID, *prev)
 		require.Nil(t, admReload(t, db, b.ID).MainCharacterID)
@@ -265,7 +273,7 @@ func TestCharacters(t *testing.T) {
 		require.Zero(t, n)
 		require.NoError(t, db.Take(&att, att.ID).Error)
 		require.Nil(t, att.CharacterID)
-		_, _, err = DeleteCharacter(db, chA.ID)
+		_, _, err = DeleteCharacter(db, System, chA.ID)
 		require.True(t, fault.Is(err, fault.KindNotFound))
 	})
 }

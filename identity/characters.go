@@ -78,14 +78,18 @@ type CharacterMove struct {
 
 // LinkCharacter gives the character to the player. A character belongs to
 // at most one player: one already owned by someone else moves, and the old
-// owner's main / off-spec pointers to it are cleared.
-func LinkCharacter(db *gorm.DB, playerID, characterID int) (CharacterMove, error) {
+// owner's main / off-spec pointers to it are cleared. Characters can decide
+// a rank, so the actor must outrank both the player and the old owner.
+func LinkCharacter(db *gorm.DB, by Actor, playerID, characterID int) (CharacterMove, error) {
 	mv := CharacterMove{PlayerID: playerID}
 	err := db.Transaction(func(tx *gorm.DB) error {
-		if _, err := loadPlayer(tx, playerID); err != nil {
+		pl, err := loadPlayer(tx, playerID)
+		if err != nil {
 			return err
 		}
-		var err error
+		if err := by.mayEdit(tx, &pl); err != nil {
+			return err
+		}
 		if mv.Character, err = CharacterByID(tx, characterID); err != nil {
 			return err
 		}
@@ -95,6 +99,9 @@ func LinkCharacter(db *gorm.DB, playerID, characterID int) (CharacterMove, error
 		}
 		if owner != nil && *owner == playerID {
 			return nil
+		}
+		if err := mayEditOwner(tx, by, owner); err != nil {
+			return err
 		}
 		if owner != nil {
 			mv.PreviousOwner = owner
@@ -116,7 +123,7 @@ func LinkCharacter(db *gorm.DB, playerID, characterID int) (CharacterMove, error
 // UnlinkCharacter takes the character from its owner (clearing the owner's
 // main / off-spec pointers to it) and returns the former owner, or nil when
 // it was not linked.
-func UnlinkCharacter(db *gorm.DB, characterID int) (*int, error) {
+func UnlinkCharacter(db *gorm.DB, by Actor, characterID int) (*int, error) {
 	var owner *int
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if _, err := CharacterByID(tx, characterID); err != nil {
@@ -124,6 +131,9 @@ func UnlinkCharacter(db *gorm.DB, characterID int) (*int, error) {
 		}
 		var err error
 		if owner, err = OwnerOf(tx, characterID); err != nil || owner == nil {
+			return err
+		}
+		if err := mayEditOwner(tx, by, owner); err != nil {
 			return err
 		}
 		return releaseCharacter(tx, characterID)
@@ -134,7 +144,7 @@ func UnlinkCharacter(db *gorm.DB, characterID int) (*int, error) {
 // DeleteCharacter removes a character for good: pointers to it (main,
 // off-spec, attendance, audit findings) are cleared and its link goes with
 // it. It returns the character and its former owner.
-func DeleteCharacter(db *gorm.DB, characterID int) (models.Character, *int, error) {
+func DeleteCharacter(db *gorm.DB, by Actor, characterID int) (models.Character, *int, error) {
 	var c models.Character
 	var owner *int
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -143,6 +153,9 @@ func DeleteCharacter(db *gorm.DB, characterID int) (models.Character, *int, erro
 			return err
 		}
 		if owner, err = OwnerOf(tx, characterID); err != nil {
+			return err
+		}
+		if err := mayEditOwner(tx, by, owner); err != nil {
 			return err
 		}
 		if err := releaseCharacter(tx, characterID); err != nil {
@@ -189,7 +202,7 @@ func releaseCharacter(tx *gorm.DB, characterID int) error {
 // SetCharacterRole makes a linked character its owner's main, off-spec or
 // an alt. A character is never both main and off-spec: choosing one clears
 // the other. It returns the owner's id.
-func SetCharacterRole(db *gorm.DB, characterID int, role string) (int, error) {
+func SetCharacterRole(db *gorm.DB, by Actor, characterID int, role string) (int, error) {
 	var ownerID int
 	if role != CharMain && role != CharOffspec && role != CharAlt {
 		return 0, invalid("main_alt", "main_alt must be 'main', 'offspec', or 'alt'")
@@ -208,6 +221,9 @@ func SetCharacterRole(db *gorm.DB, characterID int, role string) (int, error) {
 		ownerID = *owner
 		p, err := loadPlayer(tx, ownerID)
 		if err != nil {
+			return err
+		}
+		if err := by.mayEdit(tx, &p); err != nil {
 			return err
 		}
 		isMain := p.MainCharacterID != nil && *p.MainCharacterID == characterID
@@ -269,12 +285,24 @@ func RosterEligible(p *models.Player) bool {
 	return p.IsActive && p.MainCharacterID != nil
 }
 
+// mayEditOwner applies the hierarchy to a character's current owner, if any.
+func mayEditOwner(tx *gorm.DB, by Actor, owner *int) error {
+	if owner == nil {
+		return nil
+	}
+	p, err := loadPlayer(tx, *owner)
+	if err != nil {
+		return err
+	}
+	return by.mayEdit(tx, &p)
+}
+
 // AssignCharacter gives the character to the player (LinkCharacter) or,
 // with no player (nil or 0), takes it from its owner (UnlinkCharacter), in
 // one transaction: the JSON "assign" of the Player Manager. A missing
 // character is refused before a missing player. It returns the character
 // and the new owner (nil when unlinked).
-func AssignCharacter(db *gorm.DB, characterID int, playerID *int) (models.Character, *models.Player, error) {
+func AssignCharacter(db *gorm.DB, by Actor, characterID int, playerID *int) (models.Character, *models.Player, error) {
 	var ch models.Character
 	var owner *models.Player
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -283,10 +311,10 @@ func AssignCharacter(db *gorm.DB, characterID int, playerID *int) (models.Charac
 			return err
 		}
 		if playerID == nil || *playerID == 0 {
-			_, err = UnlinkCharacter(tx, characterID)
+			_, err = UnlinkCharacter(tx, by, characterID)
 			return err
 		}
-		if _, err = LinkCharacter(tx, *playerID, characterID); err != nil {
+		if _, err = LinkCharacter(tx, by, *playerID, characterID); err != nil {
 			return err
 		}
 		p, err := loadPlayer(tx, *playerID)

@@ -52,6 +52,18 @@ func DeriveRank(db *gorm.DB, playerID int) (RankDerivation, error) {
 		if sameRank(p.GuildRankID, &rank.ID) && d.Source == source {
 			return nil
 		}
+		if !sameRank(p.GuildRankID, &rank.ID) && p.IsActive && rank.Level < GuildLeaderLevel && playerLevel(tx, &p) >= GuildLeaderLevel {
+			// A sync never takes away the last Guild Leader (a character
+			// that left the guild, a Discord role removed by mistake).
+			n, err := activeGuildLeaders(tx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				slog.Warn("kept the last guild leader's rank", "player_id", playerID, "player", p.DisplayName, "derived_rank", rank.Name)
+				return nil
+			}
+		}
 		d.ToRankID, d.Source = &rank.ID, source
 		d.Changed = !sameRank(p.GuildRankID, &rank.ID)
 		err = tx.Model(&models.Player{}).Where("id = ?", playerID).

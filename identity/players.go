@@ -37,8 +37,9 @@ type NewPlayer struct {
 	Source string
 }
 
-// CreatePlayer adds an active player without accounts or characters.
-func CreatePlayer(db *gorm.DB, in NewPlayer) (models.Player, error) {
+// CreatePlayer adds an active player without accounts or characters. The
+// rank given must be below the actor's own.
+func CreatePlayer(db *gorm.DB, by Actor, in NewPlayer) (models.Player, error) {
 	p := models.Player{DisplayName: strings.TrimSpace(in.DisplayName), IsActive: true}
 	if err := validateDisplayName(p.DisplayName); err != nil {
 		return p, err
@@ -49,25 +50,26 @@ func CreatePlayer(db *gorm.DB, in NewPlayer) (models.Player, error) {
 	}
 	p.GuildRankSource = &source
 	err := db.Transaction(func(tx *gorm.DB) error {
+		var rank models.GuildRank
+		var err error
 		if in.RankID != nil {
-			if _, err := RankByID(tx, *in.RankID); err != nil {
+			if rank, err = RankByID(tx, *in.RankID); err != nil {
 				if fault.Is(err, fault.KindNotFound) {
 					return invalid("guild_rank_id", "Rank %d not found", *in.RankID)
 				}
 				return err
 			}
-			p.GuildRankID = in.RankID
-		} else {
-			r, err := lowestRank(tx)
-			if err != nil {
-				return err
-			}
-			p.GuildRankID = &r.ID
+		} else if rank, err = lowestRank(tx); err != nil {
+			return err
 		}
+		if err := by.mayGrant(tx, &rank); err != nil {
+			return err
+		}
+		p.GuildRankID = &rank.ID
 		if err := tx.Omit("Characters").Create(&p).Error; err != nil {
 			return fmt.Errorf("create player %q: %w", p.DisplayName, err)
 		}
-		return nil
+		return audit(tx, by, AuditPlayerCreate, "player", p.ID, p.DisplayName, nil, playerSnapshot(tx, &p))
 	})
 	return p, err
 }
@@ -159,10 +161,12 @@ func EligibleVoters(db *gorm.DB, min int) ([]models.Player, error) {
 // one transaction, and every surface calls it: the Player Manager's htmx
 // forms, its PATCH JSON endpoints and /api/v1/admin/members/:id (whose
 // multi-field PATCH is UpdatePlayer: the same actions in one transaction).
+// Each takes the Actor: the hierarchy (authority.go) decides who may, and
+// every change is written to the audit log.
 
 // RenamePlayer changes a player's display name (trimmed, 1–100 characters).
-func RenamePlayer(db *gorm.DB, id int, name string) (models.Player, error) {
-	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+func RenamePlayer(db *gorm.DB, by Actor, id int, name string) (models.Player, error) {
+	return changePlayer(db, by, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
 		pl.DisplayName = strings.TrimSpace(name)
 		if err := validateDisplayName(pl.DisplayName); err != nil {
 			return nil, err
@@ -180,16 +184,21 @@ type RankChange struct {
 }
 
 // SetPlayerRank applies a RankChange; an unknown rank is refused as input
-// (422), not as a missing player.
-func SetPlayerRank(db *gorm.DB, id int, ch RankChange) (models.Player, error) {
-	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+// (422), not as a missing player, and a rank at or above the actor's own
+// is refused (403).
+func SetPlayerRank(db *gorm.DB, by Actor, id int, ch RankChange) (models.Player, error) {
+	return changePlayer(db, by, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
 		var cols []string
 		if ch.RankID.Set {
 			if r := ch.RankID.Value; r != nil {
-				if _, err := RankByID(tx, *r); err != nil {
+				rank, err := RankByID(tx, *r)
+				if err != nil {
 					if fault.Is(err, fault.KindNotFound) {
 						return nil, invalid("guild_rank_id", "Rank %d not found", *r)
 					}
+					return nil, err
+				}
+				if err := by.mayGrant(tx, &rank); err != nil {
 					return nil, err
 				}
 			}
@@ -214,14 +223,14 @@ func SetPlayerRank(db *gorm.DB, id int, ch RankChange) (models.Player, error) {
 
 // SetRankOverride gives a player a rank by an officer's decision; syncs
 // leave it alone until the override is cleared.
-func SetRankOverride(db *gorm.DB, playerID, rankID int) (models.Player, error) {
+func SetRankOverride(db *gorm.DB, by Actor, playerID, rankID int) (models.Player, error) {
 	src := RankSourceOverride
-	return SetPlayerRank(db, playerID, RankChange{RankID: To(&rankID), Source: To(&src)})
+	return SetPlayerRank(db, by, playerID, RankChange{RankID: To(&rankID), Source: To(&src)})
 }
 
 // SetPlayerNotes replaces the officers' notes on a player (blank clears).
-func SetPlayerNotes(db *gorm.DB, id int, notes *string) (models.Player, error) {
-	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+func SetPlayerNotes(db *gorm.DB, by Actor, id int, notes *string) (models.Player, error) {
+	return changePlayer(db, by, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
 		pl.Notes = trimmedOrNil(notes)
 		return []string{"notes"}, nil
 	})
@@ -230,8 +239,8 @@ func SetPlayerNotes(db *gorm.DB, id int, notes *string) (models.Player, error) {
 // SetPlayerActive activates or deactivates a player; the website account
 // follows (setAccountActive): deactivation closes the login and ends the
 // player's sessions at once.
-func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
-	return changePlayer(db, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
+func SetPlayerActive(db *gorm.DB, by Actor, id int, active bool) (models.Player, error) {
+	return changePlayer(db, by, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
 		changed := pl.IsActive != active
 		pl.IsActive = active
 		if changed {
@@ -244,23 +253,34 @@ func SetPlayerActive(db *gorm.DB, id int, active bool) (models.Player, error) {
 }
 
 // changePlayer runs one player action in a transaction: load the player
-// (NotFound when missing), let change apply its rules to it, then write the
-// columns it names.
-func changePlayer(db *gorm.DB, id int, change func(tx *gorm.DB, pl *models.Player) ([]string, error)) (models.Player, error) {
+// (NotFound when missing), check the actor outranks them, let change apply
+// its rules, write the columns it names, refuse if that took away the last
+// Guild Leader, and write the audit line.
+func changePlayer(db *gorm.DB, by Actor, id int, change func(tx *gorm.DB, pl *models.Player) ([]string, error)) (models.Player, error) {
 	var pl models.Player
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
 		if pl, err = loadPlayer(tx, id); err != nil {
 			return err
 		}
-		cols, err := change(tx, &pl)
+		if err := by.mayEdit(tx, &pl); err != nil {
+			return err
+		}
+		before := playerSnapshot(tx, &pl)
+		err = keepGuildLeader(tx, func() error {
+			cols, err := change(tx, &pl)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&pl).Select(append(cols, "updated_at")).Updates(&pl).Error; err != nil {
+				return fmt.Errorf("update player %d: %w", id, err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&pl).Select(append(cols, "updated_at")).Updates(&pl).Error; err != nil {
-			return fmt.Errorf("update player %d: %w", id, err)
-		}
-		return nil
+		return audit(tx, by, AuditPlayerUpdate, "player", pl.ID, pl.DisplayName, before, playerSnapshot(tx, &pl))
 	})
 	return pl, err
 }
@@ -276,8 +296,9 @@ type PlayerPatch struct {
 
 // UpdatePlayer applies a patch in one transaction by running the actions
 // it names, in order: rename, rank, notes, active. The first refusal undoes
-// the lot.
-func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
+// the lot. The actor must outrank the player and may give only a rank below
+// their own; the last Guild Leader stays one.
+func UpdatePlayer(db *gorm.DB, by Actor, id int, p PlayerPatch) (models.Player, error) {
 	var pl models.Player
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -285,22 +306,22 @@ func UpdatePlayer(db *gorm.DB, id int, p PlayerPatch) (models.Player, error) {
 			return err
 		}
 		if p.DisplayName.Set {
-			if pl, err = RenamePlayer(tx, id, p.DisplayName.Value); err != nil {
+			if pl, err = RenamePlayer(tx, by, id, p.DisplayName.Value); err != nil {
 				return err
 			}
 		}
 		if p.GuildRankID.Set || p.GuildRankSource.Set {
-			if pl, err = SetPlayerRank(tx, id, RankChange{RankID: p.GuildRankID, Source: p.GuildRankSource}); err != nil {
+			if pl, err = SetPlayerRank(tx, by, id, RankChange{RankID: p.GuildRankID, Source: p.GuildRankSource}); err != nil {
 				return err
 			}
 		}
 		if p.Notes.Set {
-			if pl, err = SetPlayerNotes(tx, id, p.Notes.Value); err != nil {
+			if pl, err = SetPlayerNotes(tx, by, id, p.Notes.Value); err != nil {
 				return err
 			}
 		}
 		if p.IsActive.Set {
-			if pl, err = SetPlayerActive(tx, id, p.IsActive.Value); err != nil {
+			if pl, err = SetPlayerActive(tx, by, id, p.IsActive.Value); err != nil {
 				return err
 			}
 		}
@@ -332,11 +353,17 @@ func setAccountActive(tx *gorm.DB, userID *int, active bool) error {
 // anything else still points at — votes, availability, attendance, a
 // website account… — is not deleted: the KindConflict fault names those
 // dependents, and deactivating is the way to retire such a player.
-func DeletePlayer(db *gorm.DB, id int) (models.Player, error) {
+func DeletePlayer(db *gorm.DB, by Actor, id int) (models.Player, error) {
 	var pl models.Player
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
 		if pl, err = loadPlayer(tx, id); err != nil {
+			return err
+		}
+		if err := by.mayEdit(tx, &pl); err != nil {
+			return err
+		}
+		if err := audit(tx, by, AuditPlayerDelete, "player", pl.ID, pl.DisplayName, playerSnapshot(tx, &pl), nil); err != nil {
 			return err
 		}
 		deps, err := playerDependents(tx, &pl)
@@ -349,7 +376,7 @@ func DeletePlayer(db *gorm.DB, id int) (models.Player, error) {
 		if err := tx.Where("player_id = ? AND used_at IS NULL", id).Delete(&models.InviteCode{}).Error; err != nil {
 			return fmt.Errorf("delete invites of player %d: %w", id, err)
 		}
-		err = tx.Delete(&models.Player{}, id).Error
+		err = keepGuildLeader(tx, func() error { return tx.Delete(&models.Player{}, id).Error })
 		if errors.Is(err, gorm.ErrForeignKeyViolated) {
 			return conflict("Player %s is still referenced elsewhere and cannot be deleted; deactivate them instead.", pl.DisplayName)
 		}
@@ -396,19 +423,44 @@ func playerDependents(tx *gorm.DB, pl *models.Player) ([]string, error) {
 // ClearRankOverride drops an officer's override and derives the rank again
 // from characters and Discord roles (keeping the current rank when neither
 // says anything).
-func ClearRankOverride(db *gorm.DB, playerID int) (RankDerivation, error) {
+func ClearRankOverride(db *gorm.DB, by Actor, playerID int) (RankDerivation, error) {
 	var d RankDerivation
 	err := db.Transaction(func(tx *gorm.DB) error {
-		if _, err := loadPlayer(tx, playerID); err != nil {
+		pl, err := loadPlayer(tx, playerID)
+		if err != nil {
 			return err
 		}
+		if err := by.mayEdit(tx, &pl); err != nil {
+			return err
+		}
+		before := playerSnapshot(tx, &pl)
 		if err := tx.Model(&models.Player{}).Where("id = ?", playerID).
 			Update("guild_rank_source", nil).Error; err != nil {
 			return fmt.Errorf("clear rank override of player %d: %w", playerID, err)
 		}
-		var err error
-		d, err = DeriveRank(tx, playerID)
-		return err
+		err = keepGuildLeader(tx, func() error {
+			var err error
+			d, err = DeriveRank(tx, playerID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// The derived rank is given by this officer's action, so it too
+		// must be below their own.
+		if d.Changed && d.ToRankID != nil {
+			r, err := RankByID(tx, *d.ToRankID)
+			if err != nil {
+				return err
+			}
+			if err := by.mayGrant(tx, &r); err != nil {
+				return err
+			}
+		}
+		if pl, err = loadPlayer(tx, playerID); err != nil {
+			return err
+		}
+		return audit(tx, by, AuditRankOverride, "player", pl.ID, pl.DisplayName, before, playerSnapshot(tx, &pl))
 	})
 	return d, err
 }
@@ -418,13 +470,17 @@ func ClearRankOverride(db *gorm.DB, playerID int) (RankDerivation, error) {
 // member already linked to another player a KindConflict fault. It returns the
 // player as now linked and the Discord user linked before (nil for none),
 // so a page can redraw both.
-func LinkDiscord(db *gorm.DB, playerID int, snowflake string) (models.Player, *int, error) {
+func LinkDiscord(db *gorm.DB, by Actor, playerID int, snowflake string) (models.Player, *int, error) {
 	var pl models.Player
 	var before *int
 	snowflake = strings.TrimSpace(snowflake)
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
 		if pl, err = loadPlayer(tx, playerID); err != nil {
+			return err
+		}
+		// A Discord member's roles can decide the rank (discord_sync).
+		if err := by.mayEdit(tx, &pl); err != nil {
 			return err
 		}
 		before = pl.DiscordUserID

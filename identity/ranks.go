@@ -75,8 +75,9 @@ type RankPatch struct {
 }
 
 // CreateRank adds a rank. Name and level are unique: a clash is a
-// KindConflict "Rank with that name or level already exists".
-func CreateRank(db *gorm.DB, in RankInput) (models.GuildRank, error) {
+// KindConflict "Rank with that name or level already exists". Only the
+// Guild Leader changes the rank table.
+func CreateRank(db *gorm.DB, by Actor, in RankInput) (models.GuildRank, error) {
 	r := models.GuildRank{
 		Name:             strings.TrimSpace(in.Name),
 		Level:            in.Level,
@@ -85,10 +86,13 @@ func CreateRank(db *gorm.DB, in RankInput) (models.GuildRank, error) {
 		SchedulingWeight: in.SchedulingWeight,
 		WowRankIndex:     in.WowRankIndex,
 	}
-	if err := validateRank(&r); err != nil {
-		return r, err
-	}
 	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := by.mayEditRanks(tx); err != nil {
+			return err
+		}
+		if err := validateRank(&r); err != nil {
+			return err
+		}
 		if err := rankClash(tx, &r); err != nil {
 			return err
 		}
@@ -98,19 +102,24 @@ func CreateRank(db *gorm.DB, in RankInput) (models.GuildRank, error) {
 			}
 			return fmt.Errorf("create rank %q: %w", r.Name, err)
 		}
-		return nil
+		return audit(tx, by, AuditRankCreate, "rank", r.ID, r.Name, nil, rankSnapshot(r))
 	})
 	return r, err
 }
 
-// UpdateRank applies a patch to a rank, with the same rules as CreateRank.
-func UpdateRank(db *gorm.DB, id int, p RankPatch) (models.GuildRank, error) {
+// UpdateRank applies a patch to a rank, with the same rules as CreateRank;
+// renumbering that leaves no active Guild Leader is refused.
+func UpdateRank(db *gorm.DB, by Actor, id int, p RankPatch) (models.GuildRank, error) {
 	var r models.GuildRank
 	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := by.mayEditRanks(tx); err != nil {
+			return err
+		}
 		var err error
 		if r, err = RankByID(tx, id); err != nil {
 			return err
 		}
+		before := rankSnapshot(r)
 		if p.Name.Set {
 			r.Name = strings.TrimSpace(p.Name.Value)
 		}
@@ -135,22 +144,27 @@ func UpdateRank(db *gorm.DB, id int, p RankPatch) (models.GuildRank, error) {
 		if err := rankClash(tx, &r); err != nil {
 			return err
 		}
-		err = tx.Model(&r).Select("name", "level", "description", "discord_role_id",
-			"scheduling_weight", "wow_rank_index", "updated_at").Updates(&r).Error
+		err = keepGuildLeader(tx, func() error {
+			return tx.Model(&r).Select("name", "level", "description", "discord_role_id",
+				"scheduling_weight", "wow_rank_index", "updated_at").Updates(&r).Error
+		})
 		if isDuplicate(err) {
 			return conflict("Rank with that name or level already exists")
 		}
 		if err != nil {
 			return fmt.Errorf("update rank %d: %w", id, err)
 		}
-		return nil
+		return audit(tx, by, AuditRankUpdate, "rank", r.ID, r.Name, before, rankSnapshot(r))
 	})
 	return r, err
 }
 
 // DeleteRank removes a rank no player or character holds.
-func DeleteRank(db *gorm.DB, id int) error {
+func DeleteRank(db *gorm.DB, by Actor, id int) error {
 	return db.Transaction(func(tx *gorm.DB) error {
+		if err := by.mayEditRanks(tx); err != nil {
+			return err
+		}
 		r, err := RankByID(tx, id)
 		if err != nil {
 			return err
@@ -178,7 +192,7 @@ func DeleteRank(db *gorm.DB, id int) error {
 		if err := tx.Delete(&models.GuildRank{}, id).Error; err != nil {
 			return fmt.Errorf("delete rank %d: %w", id, err)
 		}
-		return nil
+		return audit(tx, by, AuditRankDelete, "rank", r.ID, r.Name, rankSnapshot(r), nil)
 	})
 }
 
@@ -209,8 +223,8 @@ func validateRank(r *models.GuildRank) error {
 		return invalid("name", "Rank name is required.")
 	case len(r.Name) > maxRankName:
 		return invalid("name", "Rank name must be at most %d characters.", maxRankName)
-	case r.Level < 1:
-		return invalid("level", "Level must be 1 or higher.")
+	case r.Level < MinRankLevel || r.Level > MaxRankLevel:
+		return invalid("level", "Level must be between %d and %d.", MinRankLevel, MaxRankLevel)
 	case r.SchedulingWeight < 0 || r.SchedulingWeight > MaxSchedulingWeight:
 		return invalid("scheduling_weight", "Scheduling weight must be between 0 and %d.", MaxSchedulingWeight)
 	case r.WowRankIndex != nil && (*r.WowRankIndex < 0 || *r.WowRankIndex > MaxWowRankIndex):
@@ -253,4 +267,10 @@ func trimmedOrNil(s *string) *string {
 		return nil
 	}
 	return &t
+}
+
+// rankSnapshot is the part of a rank the audit log records.
+func rankSnapshot(r models.GuildRank) map[string]any {
+	return map[string]any{"name": r.Name, "level": r.Level, "discord_role_id": r.DiscordRoleID,
+		"scheduling_weight": r.SchedulingWeight, "wow_rank_index": r.WowRankIndex}
 }

@@ -32,6 +32,7 @@ var steps = []*gormigrate.Migration{
 	step0040ContentVersion,
 	step0050PattCalendarTokens,
 	step0060CommonJobRuns,
+	step0070CommonOfficerActions,
 	step0080CommonBot,
 	step0090GuildSync,
 	step0100AddonUploads,

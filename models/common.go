@@ -107,3 +107,22 @@ type JobRun struct {
 func (JobRun) TableName(namer schema.Namer) string {
 	return tableName(namer, "common", "job_runs")
 }
+
+// OfficerAction is one line of the audit log of officer actions (issue 10):
+// who (ActorPlayerID; nil for the platform itself) did what (Action, e.g.
+// "player.update") to which row, with the row before and after as JSON.
+type OfficerAction struct {
+	ID            int `gorm:"primaryKey"`
+	ActorPlayerID *int
+	Action        string
+	TargetType    string
+	TargetID      int
+	TargetName    string
+	BeforeJSON    *string
+	AfterJSON     *string
+	CreatedAt     time.Time
+}
+
+func (OfficerAction) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "officer_actions")
+}

@@ -198,7 +198,7 @@ func All() []any {
 		&MitoQuote{}, &MitoTitle{},
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
 		&CalendarToken{},
-		&JobRun{},
+		&JobRun{}, &OfficerAction{},
 		&DMOutbox{}, &BotStatus{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 		&AddonUploader{}, &AddonUpload{},
