@@ -20,25 +20,25 @@ func TestSetPlayerRank(t *testing.T) {
 		p := admPlayer(t, db, "Ranked", 1)
 		vet := admRank(t, db, 3)
 
-		_, err := SetPlayerRank(db, p.ID, RankChange{RankID: To(admPtr(99999))})
+		_, err := SetPlayerRank(db, System, p.ID, RankChange{RankID: To(admPtr(99999))})
 		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
 		require.Equal(t, "Rank 99999 not found", fault.MessageOf(err))
-		_, err = SetPlayerRank(db, 99999, RankChange{RankID: To(&vet.ID)})
+		_, err = SetPlayerRank(db, System, 99999, RankChange{RankID: To(&vet.ID)})
 		require.Equal(t, fault.KindNotFound, fault.KindOf(err))
 
-		got, err := SetPlayerRank(db, p.ID, RankChange{RankID: To(&vet.ID)})
+		got, err := SetPlayerRank(db, System, p.ID, RankChange{RankID: To(&vet.ID)})
 		require.NoError(t, err)
 		require.Equal(t, vet.ID, *got.GuildRankID)
 		require.Equal(t, RankSourceOverride, *got.GuildRankSource)
 
-		got, err = SetPlayerRank(db, p.ID, RankChange{Source: To(admPtr(RankSourceCharacter))})
+		got, err = SetPlayerRank(db, System, p.ID, RankChange{Source: To(admPtr(RankSourceCharacter))})
 		require.NoError(t, err)
 		require.Equal(t, vet.ID, *got.GuildRankID, "a source alone keeps the rank")
 		require.Equal(t, RankSourceCharacter, *admReload(t, db, p.ID).GuildRankSource)
 
 		// UpdatePlayer runs rename then rank in one transaction: the bad
 		// rank undoes the rename.
-		_, err = UpdatePlayer(db, p.ID, PlayerPatch{DisplayName: To("Renamed"), GuildRankID: To(admPtr(99999))})
+		_, err = UpdatePlayer(db, System, p.ID, PlayerPatch{DisplayName: To("Renamed"), GuildRankID: To(admPtr(99999))})
 		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
 		require.Equal(t, "Ranked", admReload(t, db, p.ID).DisplayName, "nothing half-written")
 	})
@@ -51,13 +51,13 @@ func TestAssignCharacter(t *testing.T) {
 		a := admPlayer(t, db, "Alpha", 1)
 		ch := admChar(t, db, "Assigned", 0)
 
-		_, _, err := AssignCharacter(db, 99999, admPtr(99999))
+		_, _, err := AssignCharacter(db, System, 99999, admPtr(99999))
 		require.Equal(t, "Character 99999 not found", fault.MessageOf(err), "character first")
-		_, _, err = AssignCharacter(db, ch.ID, admPtr(99999))
+		_, _, err = AssignCharacter(db, System, ch.ID, admPtr(99999))
 		require.Equal(t, fault.KindNotFound, fault.KindOf(err))
 		require.Equal(t, "Player 99999 not found", fault.MessageOf(err))
 
-		got, owner, err := AssignCharacter(db, ch.ID, &a.ID)
+		got, owner, err := AssignCharacter(db, System, ch.ID, &a.ID)
 		require.NoError(t, err)
 		require.Equal(t, ch.ID, got.ID)
 		require.Equal(t, "Alpha", owner.DisplayName)
@@ -65,10 +65,10 @@ func TestAssignCharacter(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, a.ID, *own)
 
-		_, err = SetCharacterRole(db, ch.ID, CharMain)
+		_, err = SetCharacterRole(db, System, ch.ID, CharMain)
 		require.NoError(t, err)
 		for _, none := range []*int{nil, admPtr(0)} {
-			_, owner, err = AssignCharacter(db, ch.ID, none)
+			_, owner, err = AssignCharacter(db, System, ch.ID, none)
 			require.NoError(t, err)
 			require.Nil(t, owner)
 			own, err = OwnerOf(db, ch.ID)
