@@ -38,16 +38,16 @@ func TestBotSettingsInBrowser(t *testing.T) {
 	assert.True(t, disabled, "feature switches are greyed while All bot DMs is off")
 
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click("#flag-bot_dm_enabled", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "master on", `document.querySelector('#flag-bot_dm_enabled').getAttribute('aria-checked') === 'true'`)
+	browsertest.WaitFor(t, ctx, "master on", `document.querySelector('#flag-bot_dm_enabled').getAttribute('aria-checked') === 'true'`)
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click("#flag-feature_invite_dm", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "invite DMs on", `document.querySelector('#flag-feature_invite_dm').getAttribute('aria-checked') === 'true'`)
+	browsertest.WaitFor(t, ctx, "invite DMs on", `document.querySelector('#flag-feature_invite_dm').getAttribute('aria-checked') === 'true'`)
 	var cfg models.DiscordConfig
 	require.NoError(t, db.Take(&cfg).Error)
 	assert.True(t, cfg.BotDMEnabled)
 	assert.True(t, cfg.FeatureInviteDM)
 
 	require.NoError(t, chromedp.Run(ctx, chromedp.Click("#dm-1 .btn--success", chromedp.ByQuery)))
-	adminWaitJS(t, ctx, "the DM released", `!document.querySelector('#dm-1') && document.body.textContent.includes('released')`)
+	browsertest.WaitFor(t, ctx, "the DM released", `!document.querySelector('#dm-1') && document.body.textContent.includes('released')`)
 	require.NoError(t, db.Take(&row, row.ID).Error)
 	assert.Equal(t, outbox.StatusPending, row.Status)
 	var path string
