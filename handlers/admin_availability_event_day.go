@@ -84,11 +84,11 @@ func (s *Server) adminAvailabilityEventDayDelete(c fiber.Ctx) error {
 }
 
 func (s *Server) eventDayRow(db *gorm.DB, day int) (EventDayRow, error) {
-	events, err := schedule.RaidNightsOnDay(db, day)
+	night, err := schedule.RaidNightOfDay(db, day)
 	if err != nil {
 		return EventDayRow{}, err
 	}
-	return eventDayRows(events)[day], nil
+	return eventDayRowOf(day, night), nil
 }
 
 func (s *Server) answerEventDay(c fiber.Ctx, day int, saveErr error, typed RaidNightFormValues) error {

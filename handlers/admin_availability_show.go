@@ -133,11 +133,11 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 		page.Days = append(page.Days, card)
 	}
 
-	all, err := schedule.ListRaidNights(s.db(c))
+	perDay, err := schedule.RaidNightsByDay(s.db(c))
 	if err != nil {
 		return err
 	}
-	page.EventDays = eventDayRows(all)
+	page.EventDays = eventDayRows(perDay)
 	for i := range page.EventDays {
 		page.EventDays[i].CSRF = csrfToken(c)
 	}
@@ -238,25 +238,24 @@ type EventDayRow struct {
 	Options  []durationOption
 }
 
-// eventDayRows picks one recurring event per weekday: the active one, else
-// the most recent inactive one.
-func eventDayRows(all []models.RecurringEvent) []EventDayRow {
+// eventDayRows shows each weekday's raid night (schedule.RaidNightsByDay
+// picks which), or the defaults of a new one.
+func eventDayRows(nights [7]*models.RecurringEvent) []EventDayRow {
 	rows := make([]EventDayRow, 7)
 	for d := range rows {
-		rows[d] = EventDayRow{Day: d, DayName: schedule.DayNames[d], Start: "21:00", Duration: 120, Public: true}
-	}
-	for _, e := range all {
-		r := &rows[e.DayOfWeek]
-		if r.ID != 0 && r.Active && !e.IsActive {
-			continue
-		}
-		*r = EventDayRow{Day: e.DayOfWeek, DayName: schedule.DayNames[e.DayOfWeek], ID: e.ID, Active: e.IsActive, Label: e.Label,
-			Start: schedule.HHMM(e.DefaultStartTime), Duration: e.DefaultDurationMinutes, Public: e.DisplayOnPublic}
-	}
-	for d := range rows {
-		rows[d].Options = eventDurations(rows[d].Duration)
+		rows[d] = eventDayRowOf(d, nights[d])
 	}
 	return rows
+}
+
+func eventDayRowOf(day int, e *models.RecurringEvent) EventDayRow {
+	r := EventDayRow{Day: day, DayName: schedule.DayNames[day], Start: "21:00", Duration: 120, Public: true}
+	if e != nil {
+		r = EventDayRow{Day: day, DayName: schedule.DayNames[day], ID: e.ID, Active: e.IsActive, Label: e.Label,
+			Start: schedule.HHMM(e.DefaultStartTime), Duration: e.DefaultDurationMinutes, Public: e.DisplayOnPublic}
+	}
+	r.Options = eventDurations(r.Duration)
+	return r
 }
 
 func eventDurations(selected int) []durationOption {

@@ -257,3 +257,39 @@ func RaidNightsOnDay(db *gorm.DB, day int) ([]models.RecurringEvent, error) {
 	}
 	return events, nil
 }
+
+// RaidNightsByDay picks, for each weekday (Monday first), the raid night
+// officers edit there: the active one, else the most recent inactive one;
+// nil for a day without any.
+func RaidNightsByDay(db *gorm.DB) ([7]*models.RecurringEvent, error) {
+	all, err := ListRaidNights(db)
+	if err != nil {
+		return [7]*models.RecurringEvent{}, err
+	}
+	return pickRaidNights(all), nil
+}
+
+// RaidNightOfDay is RaidNightsByDay for one weekday.
+func RaidNightOfDay(db *gorm.DB, day int) (*models.RecurringEvent, error) {
+	events, err := RaidNightsOnDay(db, day)
+	if err != nil {
+		return nil, err
+	}
+	return pickRaidNights(events)[day], nil
+}
+
+// pickRaidNights applies the choice to events in id order within a day.
+func pickRaidNights(events []models.RecurringEvent) [7]*models.RecurringEvent {
+	var out [7]*models.RecurringEvent
+	for i := range events {
+		e := &events[i]
+		if e.DayOfWeek < 0 || e.DayOfWeek > 6 {
+			continue
+		}
+		if cur := out[e.DayOfWeek]; cur != nil && cur.IsActive && !e.IsActive {
+			continue
+		}
+		out[e.DayOfWeek] = e
+	}
+	return out
+}

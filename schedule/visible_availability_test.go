@@ -65,5 +65,27 @@ func TestAttendedCountsAndRaidNightsOnDay(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, nights, 2, "active and inactive, that day only")
 		require.Equal(t, []int{first.ID, second.ID}, []int{nights[0].ID, nights[1].ID}, "oldest first")
+
+		// The night officers edit on a day: the active one, else the most
+		// recent inactive one.
+		require.NoError(t, db.Model(&second).Update("is_active", false).Error)
+		third := seedNight(t, db, "Normal", 1, "22:00")
+		require.NoError(t, db.Model(&third).Update("is_active", false).Error)
+		require.NoError(t, db.Model(&second).Update("is_active", true).Error)
+		byDay, err := RaidNightsByDay(db)
+		require.NoError(t, err)
+		require.Equal(t, second.ID, byDay[1].ID, "the active one, though older")
+		require.Nil(t, byDay[0])
+		require.Equal(t, "Other day", byDay[2].Label)
+		one, err := RaidNightOfDay(db, 1)
+		require.NoError(t, err)
+		require.Equal(t, second.ID, one.ID)
+		require.NoError(t, db.Model(&second).Update("is_active", false).Error)
+		one, err = RaidNightOfDay(db, 1)
+		require.NoError(t, err)
+		require.Equal(t, third.ID, one.ID, "none active: the most recent")
+		none, err := RaidNightOfDay(db, 4)
+		require.NoError(t, err)
+		require.Nil(t, none)
 	})
 }
