@@ -43,6 +43,7 @@ type BookResult struct {
 	Off     bool // Raid-Helper is not configured: nothing was tried
 	Booked  int
 	Adopted int // found already in Raid-Helper after a crash
+	Updated int // changed on the site, updated in Raid-Helper
 	Failed  int
 }
 
@@ -77,6 +78,34 @@ func (r RaidHelper) BookDue(ctx context.Context, db *gorm.DB, n notify.Notifier,
 		return res, fmt.Errorf("raids to book: %w", err)
 	}
 	var errs []error
+	// Booked raids changed on the site since: update them in Raid-Helper.
+	var changed []models.RaidEvent
+	err = db.Where("status = ? AND start_time_utc > ? AND raid_helper_event_id IS NOT NULL", EventScheduled, now.UTC()).
+		Where("rh_state = ?", RHChanged).
+		Order("start_time_utc").Find(&changed).Error
+	if err != nil {
+		return res, fmt.Errorf("raids to update: %w", err)
+	}
+	for _, e := range changed {
+		logID, err := claim(db, e.ID, BookAuto, BookUpdate, 0, now, []string{RHChanged}, now.Add(-stalePending))
+		if errors.Is(err, errClaimed) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		uerr := client.UpdateEvent(ctx, *e.RaidHelperEventID, eventInput(db, cfg, e, r.SiteURL))
+		state := RHBooked
+		if uerr != nil {
+			state = RHChanged // tried again next pass
+		}
+		if err := finish(db, e.ID, logID, state, *e.RaidHelperEventID, nil, "", uerr, now, BookAuto); err != nil {
+			res.Failed++
+			errs = append(errs, fmt.Errorf("%s %s: %w", e.Title, e.EventDate, err))
+		} else {
+			res.Updated++
+		}
+	}
 	for _, e := range due {
 		adopted, err := r.book(ctx, db, client, cfg, e, BookAuto, 0, n, now)
 		switch {
@@ -257,8 +286,8 @@ func (r RaidHelper) Book(ctx context.Context, db *gorm.DB, eventID, officer int,
 	if !now.Before(e.StartTimeUTC) {
 		return fault.Conflict("This raid has already started")
 	}
-	if e.RHState == RHBooked && e.RaidHelperEventID != nil {
-		logID, err := claim(db, e.ID, BookManual, BookUpdate, officer, now, []string{RHBooked}, now.Add(-stalePending))
+	if (e.RHState == RHBooked || e.RHState == RHChanged) && e.RaidHelperEventID != nil {
+		logID, err := claim(db, e.ID, BookManual, BookUpdate, officer, now, []string{RHBooked, RHChanged}, now.Add(-stalePending))
 		if errors.Is(err, errClaimed) {
 			return fault.Conflict("A booking of this raid is under way")
 		}
@@ -300,13 +329,13 @@ func (r RaidHelper) Cancel(ctx context.Context, db *gorm.DB, eventID, officer in
 	if e.Status == EventCancelled {
 		return fault.Conflict("This raid is already cancelled")
 	}
-	if e.RHState == RHBooked && e.RaidHelperEventID != nil {
+	if (e.RHState == RHBooked || e.RHState == RHChanged) && e.RaidHelperEventID != nil {
 		client, _, err := r.client(db)
 		if err != nil && !errors.Is(err, ErrRaidHelperOff) {
 			return err
 		}
 		if client != nil {
-			logID, err := claim(db, e.ID, BookManual, BookCancel, officer, now, []string{RHBooked}, now.Add(-stalePending))
+			logID, err := claim(db, e.ID, BookManual, BookCancel, officer, now, []string{RHBooked, RHChanged}, now.Add(-stalePending))
 			if errors.Is(err, errClaimed) {
 				return fault.Conflict("A booking of this raid is under way")
 			}

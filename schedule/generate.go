@@ -69,17 +69,17 @@ func GenerateRaidEvents(db *gorm.DB, guild *time.Location, now time.Time) (Gener
 func generateOne(db *gorm.DB, n models.RecurringEvent, day models.Date, guild *time.Location, now time.Time) (bool, error) {
 	created := false
 	err := db.Transaction(func(tx *gorm.DB) error {
-		var exists int64
-		if err := tx.Model(&models.RaidEvent{}).Where("recurring_event_id = ? AND event_date = ?", n.ID, day).Count(&exists).Error; err != nil {
-			return fmt.Errorf("raid event of night %d on %s: %w", n.ID, day, err)
-		}
-		if exists > 0 {
-			return nil
-		}
 		start := WallClock(day, n.DefaultStartTime, guild).UTC()
 		minutes := n.DefaultDurationMinutes
 		if minutes <= 0 {
 			minutes = 120
+		}
+		var existing []models.RaidEvent
+		if err := tx.Where("recurring_event_id = ? AND event_date = ?", n.ID, day).Find(&existing).Error; err != nil {
+			return fmt.Errorf("raid event of night %d on %s: %w", n.ID, day, err)
+		}
+		if len(existing) > 0 {
+			return followNight(tx, existing[0], n, start, time.Duration(minutes)*time.Minute, now)
 		}
 		id := n.ID
 		e := models.RaidEvent{Title: n.Label, EventDate: day, StartTimeUTC: start,
@@ -100,6 +100,25 @@ func generateOne(db *gorm.DB, n models.RecurringEvent, day models.Date, guild *t
 		return nil
 	})
 	return created, err
+}
+
+// followNight keeps a generated raid that has not started in step with its
+// night when an officer changes the night's time, length or label: the
+// raid moves, and if it is booked in Raid-Helper it is marked "changed" so
+// the booking job updates it there. Raids officers made or edited by hand
+// (origin manual) are left alone.
+func followNight(tx *gorm.DB, e models.RaidEvent, n models.RecurringEvent, start time.Time, length time.Duration, now time.Time) error {
+	if e.Origin != OriginGenerated || e.Status != EventScheduled || !now.Before(e.StartTimeUTC) || !now.Before(start) {
+		return nil
+	}
+	if e.StartTimeUTC.Equal(start) && e.EndTimeUTC.Sub(e.StartTimeUTC) == length && e.Title == n.Label {
+		return nil
+	}
+	up := map[string]any{"start_time_utc": start, "end_time_utc": start.Add(length), "title": n.Label}
+	if e.RHState == RHBooked {
+		up["rh_state"] = RHChanged
+	}
+	return tx.Model(&models.RaidEvent{}).Where("id = ?", e.ID).Updates(up).Error
 }
 
 // UpcomingEvents lists scheduled raid events that have not started yet,
@@ -123,4 +142,5 @@ const (
 	RHBooked    = "booked"    // in Raid-Helper: raid_helper_event_id is set
 	RHFailed    = "failed"    // the last attempt failed; the job retries
 	RHCancelled = "cancelled" // deleted from Raid-Helper by an officer
+	RHChanged   = "changed"   // booked, then changed here: the job updates Raid-Helper
 )

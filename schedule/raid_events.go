@@ -150,10 +150,27 @@ func UpdateRaidEvent(db *gorm.DB, id int, in RaidEventInput, guild *time.Locatio
 			}
 			return err
 		}
+		before := e
 		if err := in.apply(tx, &e, guild); err != nil {
 			return err
 		}
-		return tx.Model(&e).Select("title", "event_date", "start_time_utc", "end_time_utc", "notes", "log_url", "recurring_event_id", "season_id").Updates(&e).Error
+		if before.Origin == OriginGenerated && (e.EventDate != before.EventDate || !sameNight(e.RecurringEventID, before.RecurringEventID)) {
+			// The night would generate its date again: a raid on another
+			// day is a one-off, and the night's date is cancelled instead.
+			return fieldErr("event_date", "This raid comes from a weekly raid night: cancel it and create a one-off raid for another day, or change the night")
+		}
+		cols := []string{"title", "event_date", "start_time_utc", "end_time_utc", "notes", "log_url", "recurring_event_id", "season_id"}
+		if e.RHState == RHBooked && (e.Title != before.Title || !e.StartTimeUTC.Equal(before.StartTimeUTC) || !e.EndTimeUTC.Equal(before.EndTimeUTC)) {
+			// Booked in Raid-Helper: the booking job carries the change there.
+			e.RHState = RHChanged
+			cols = append(cols, "rh_state")
+		}
+		if e.Origin == OriginGenerated {
+			// Edited by hand: the raid night no longer moves it.
+			e.Origin = OriginManual
+			cols = append(cols, "origin")
+		}
+		return tx.Model(&e).Select(cols).Updates(&e).Error
 	})
 	return e, err
 }
@@ -190,4 +207,11 @@ func UpcomingRaidEvents(db *gorm.DB, now time.Time) ([]models.RaidEvent, error) 
 		return nil, fmt.Errorf("upcoming raid events: %w", err)
 	}
 	return out, nil
+}
+
+func sameNight(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }

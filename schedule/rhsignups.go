@@ -93,7 +93,7 @@ func (r RaidHelper) SyncSignups(ctx context.Context, db *gorm.DB, eventID int, n
 	if err != nil {
 		return res, err
 	}
-	q := db.Where("rh_state = ? AND raid_helper_event_id IS NOT NULL AND status = ? AND start_time_utc > ?", RHBooked, EventScheduled, now.UTC())
+	q := db.Where("rh_state IN ? AND raid_helper_event_id IS NOT NULL AND status = ? AND start_time_utc > ?", []string{RHBooked, RHChanged}, EventScheduled, now.UTC())
 	if eventID != 0 {
 		q = q.Where("id = ?", eventID)
 	}
