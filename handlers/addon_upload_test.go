@@ -176,6 +176,7 @@ func TestAddonUploaderKeysPage(t *testing.T) {
 		key := regexp.MustCompile(`pattk_[0-9a-f]{8}_[0-9a-f]{48}`).FindString(body)
 		require.NotEmpty(t, key, "the new key is shown once")
 		require.Contains(t, body, "shown only this once")
+		require.Contains(t, body, "patt-companion -server "+s.Config.BaseURL+" -key "+key+" -save", "the companion's setup line is ready to paste")
 
 		resp, body = b.get("/admin/addon-uploaders")
 		require.Equal(t, http.StatusOK, resp.StatusCode)

@@ -48,6 +48,7 @@ type addonUploadersPage struct {
 	Error    string
 	Message  string
 	Endpoint string
+	SiteURL  string // what the companion's -server should be
 	CSRF     string
 }
 
@@ -118,6 +119,7 @@ func (s *Server) renderAddonUploaders(c fiber.Ctx, status int, p *addonUploaders
 	}
 	p.Zone = zone.String()
 	p.Endpoint = addonUploadPath
+	p.SiteURL = s.Config.BaseURL
 	p.CSRF = csrfToken(c)
 	page := &Page{Title: "Addon Uploads", Data: p}
 	if isHTMX(c) {
