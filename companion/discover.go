@@ -16,7 +16,7 @@ func installDirs() []string {
 	home, _ := os.UserHomeDir()
 	switch runtime.GOOS {
 	case "windows":
-		var out []string
+		out := registryInstallDirs()
 		for _, drive := range []string{"C:", "D:", "E:"} {
 			out = append(out,
 				drive+`\Program Files (x86)\World of Warcraft`,
@@ -74,9 +74,15 @@ func targets(cfg Config) []string {
 	if cfg.WoWDir != "" {
 		return savedVariablesDirs(cfg.WoWDir)
 	}
+	seen := map[string]bool{}
 	var out []string
 	for _, d := range installDirs() {
-		out = append(out, savedVariablesDirs(d)...)
+		for _, sv := range savedVariablesDirs(d) {
+			if key := strings.ToLower(filepath.Clean(sv)); !seen[key] {
+				seen[key] = true
+				out = append(out, sv)
+			}
+		}
 	}
 	return out
 }
