@@ -29,7 +29,7 @@ func TestAddonUploadersPageInBrowser(t *testing.T) {
 			chromedp.SendKeys(`#addon-uploaders input[name="name"]`, "PC at width", chromedp.ByQuery),
 			chromedp.Click(`#addon-uploaders form button[type="submit"]`, chromedp.ByQuery),
 		))
-		adminWaitJS(t, ctx, "the new key", `document.querySelector('#new-key') && /^pattk_[0-9a-f]{8}_[0-9a-f]{48}$/.test(document.querySelector('#new-key').textContent)`)
+		browsertest.WaitFor(t, ctx, "the new key", `document.querySelector('#new-key') && /^pattk_[0-9a-f]{8}_[0-9a-f]{48}$/.test(document.querySelector('#new-key').textContent)`)
 		var wider string // the elements that stick out, if the page scrolls sideways
 		require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth <= window.innerWidth + 1 ? "" :
 			[...document.querySelectorAll('#addon-uploaders *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
@@ -48,7 +48,7 @@ func TestAddonUploadersPageInBrowser(t *testing.T) {
 		chromedp.Evaluate(`window.confirm = () => true`, nil),
 		chromedp.Click(`#addon-uploaders tbody tr:first-child form button`, chromedp.ByQuery),
 	))
-	adminWaitJS(t, ctx, "the revoked message", `document.querySelector('#addon-uploaders .flash--success') && document.querySelector('#addon-uploaders .flash--success').textContent.includes('revoked')`)
+	browsertest.WaitFor(t, ctx, "the revoked message", `document.querySelector('#addon-uploaders .flash--success') && document.querySelector('#addon-uploaders .flash--success').textContent.includes('revoked')`)
 	var revoked int64
 	require.NoError(t, db.Model(&models.AddonUploader{}).Where("revoked_at IS NOT NULL").Count(&revoked).Error)
 	require.EqualValues(t, 1, revoked)
