@@ -136,3 +136,44 @@ func TestContestAgentPostsGoOutOnceThroughTheBot(t *testing.T) {
 		assert.Equal(t, msgs[0].ID, *got.DiscordMessageID)
 	})
 }
+
+// patt serve with a bot: Open is retried with back-off while the gateway
+// refuses, the bot connects, and at shutdown it closes before the
+// database (its last status write still reaches the database).
+func TestServeConnectsWithRetriesAndClosesTheBotBeforeTheDatabase(t *testing.T) {
+	dbtest.EachDSN(t, func(t *testing.T, db *gorm.DB, dsn string) {
+		setup(t, db)
+		fake.RefuseGateway(1)
+		cfg := appConfig(t, "test-token")
+		logs := &logBuf{}
+		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx) }()
+
+		require.Eventually(t, func() bool { return fake.Connections() == 1 }, 15*time.Second, 20*time.Millisecond)
+		assert.Contains(t, fake.Events(), "refuse gateway")
+		assert.Contains(t, logs.String(), "open failed, retrying")
+		var st models.BotStatus
+		require.Eventually(t, func() bool {
+			return db.Take(&st).Error == nil && st.Connected
+		}, 5*time.Second, 20*time.Millisecond)
+
+		// Read the status through a second connection: the app's pool is
+		// closed by then.
+		cancel()
+		require.NoError(t, <-done)
+		assert.Zero(t, fake.Connections())
+		other, err := models.Open(dsn, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() {
+			if sqlDB, err := other.DB(); err == nil {
+				sqlDB.Close()
+			}
+		})
+		require.NoError(t, other.Take(&st).Error)
+		assert.False(t, st.Connected, "the bot wrote its last status before the database closed")
+		assert.Equal(t, bot.StateDisconnected, st.State)
+	})
+}

@@ -210,3 +210,24 @@ func TestLongMessagesAreSplitAndEmbedsCutToDiscordLimits(t *testing.T) {
 		assert.Contains(t, err.Error(), "10003")
 	})
 }
+
+// One member gets at most outbox.PerUserPerHour DMs an hour; the rest wait.
+func TestPerMemberDMRate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		b := newBot(t, db, nil)
+		fake.AddMember(user("900000000000006401", "busy"), "")
+		setGates(t, db, true, false, false)
+		ctx := context.Background()
+		for i := 0; i < outbox.PerUserPerHour+2; i++ {
+			require.NoError(t, b.DM(ctx, "900000000000006401", notify.Message{Content: "note"}))
+		}
+		now := time.Now().UTC().Add(time.Second)
+		res := deliver(t, db, b, now)
+		assert.Equal(t, outbox.PerUserPerHour, res.Sent)
+		assert.Equal(t, 2, res.Deferred)
+		assert.Len(t, fake.Messages(), outbox.PerUserPerHour)
+		assert.Equal(t, outbox.Result{}, deliver(t, db, b, now.Add(time.Minute)), "still within the hour and not yet due")
+		assert.Equal(t, 2, deliver(t, db, b, now.Add(61*time.Minute)).Sent)
+	})
+}

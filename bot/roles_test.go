@@ -183,3 +183,61 @@ func countWhere(db *gorm.DB, q string, args ...any) int64 {
 	db.Model(&models.DiscordUser{}).Where(q, args...).Count(&n)
 	return n
 }
+
+// Spec §11.6 by role id: a member's roles set the linked player's rank
+// (source discord_sync) when nothing else decides it; no mapped role never
+// demotes; a member without a row gets one; bots are skipped.
+func TestRolePullVectors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		ctx := context.Background()
+		now := time.Now().UTC()
+		cases := []struct {
+			id       string
+			roles    []string
+			before   string
+			source   string
+			after    string
+			afterSrc string
+		}{
+			{"900000000000010001", []string{roleOfficer}, "Initiate", identity.RankSourceDiscord, "Officer", identity.RankSourceDiscord},
+			{"900000000000010002", []string{roleInitiate}, "Officer", identity.RankSourceDiscord, "Initiate", identity.RankSourceDiscord},
+			{"900000000000010003", []string{roleMember}, "Member", identity.RankSourceDiscord, "Member", identity.RankSourceDiscord},
+			{"900000000000010004", []string{roleInitiate, roleOfficer}, "Member", identity.RankSourceDiscord, "Officer", identity.RankSourceDiscord},
+			{"900000000000010005", nil, "Member", identity.RankSourceDiscord, "Member", identity.RankSourceDiscord},
+			{"900000000000010006", []string{roleOfficer}, "Member", identity.RankSourceOverride, "Member", identity.RankSourceOverride},
+		}
+		for _, c := range cases {
+			require.NoError(t, bot.MemberSeen(ctx, db, now, bot.Member{ID: c.id, Username: "u" + c.id}))
+			du := discordUser(t, db, c.id)
+			r, src := rankID(t, db, c.before), c.source
+			p := models.Player{DisplayName: "p" + c.id, DiscordUserID: &du.ID, GuildRankID: &r, GuildRankSource: &src, Timezone: "UTC"}
+			require.NoError(t, db.Create(&p).Error)
+			require.NoError(t, bot.MemberSeen(ctx, db, now, bot.Member{ID: c.id, Username: "u" + c.id, Roles: c.roles}))
+			rank, source := playerRank(t, db, p.ID)
+			assert.Equal(t, c.after, rank, "roles %v", c.roles)
+			assert.Equal(t, c.afterSrc, source, "roles %v", c.roles)
+		}
+
+		// No row, no player: a row is created.
+		require.NoError(t, bot.MemberSeen(ctx, db, now, bot.Member{ID: "900000000000010007", Username: "new", Roles: []string{roleMember}}))
+		du := discordUser(t, db, "900000000000010007")
+		require.NotZero(t, du.ID)
+		assert.Equal(t, "Member", *du.HighestGuildRole)
+		// A bot account: nothing written.
+		require.NoError(t, bot.MemberSeen(ctx, db, now, bot.Member{ID: "900000000000010008", Username: "abot", Bot: true, Roles: []string{roleOfficer}}))
+		assert.Zero(t, discordUser(t, db, "900000000000010008").ID)
+	})
+}
+
+// role_sync_interval_hours is honoured by the role sync's schedule.
+func TestRoleSyncScheduleReadsTheInterval(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		s := bot.RoleSyncSchedule{DB: db}
+		assert.Equal(t, at.Add(24*time.Hour), s.Next(at), "24 h without a config row")
+		require.NoError(t, db.Create(&models.DiscordConfig{GuildDiscordID: "1", RoleSyncIntervalHours: 6, RaidDefaultTemplateID: "wowretail2"}).Error)
+		assert.Equal(t, at.Add(6*time.Hour), s.Next(at))
+		assert.False(t, s.AtStart())
+	})
+}

@@ -138,6 +138,8 @@ type Server struct {
 	rest      *httptest.Server
 	wsUp      websocket.Upgrader
 	connected chan struct{}
+	// refuseGateway counts gateway connections still to refuse.
+	refuseGateway int
 }
 
 type injected struct {
@@ -707,6 +709,7 @@ func (s *Server) Reset() {
 	s.roles, s.channels = map[string]*Role{}, map[string]*Channel{}
 	s.messages, s.calls, s.events = nil, nil, nil
 	s.fail, s.sessions = map[string][]injected{}, map[string]*session{}
+	s.refuseGateway = 0
 	s.roles[s.GuildID] = &Role{ID: s.GuildID, Name: "@everyone", Position: 0, Permissions: "0"}
 	s.roles[BotRoleID] = &Role{ID: BotRoleID, Name: "PATT-Bot", Position: s.BotRolePosition, Permissions: PermManageRoles}
 	s.addMemberLocked(s.Bot, "", []string{BotRoleID})

@@ -64,6 +64,17 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad gateway version or encoding", http.StatusBadRequest)
 		return
 	}
+	s.mu.Lock()
+	refuse := s.refuseGateway > 0
+	if refuse {
+		s.refuseGateway--
+		s.event("refuse gateway")
+	}
+	s.mu.Unlock()
+	if refuse {
+		http.Error(w, "503 Service Unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := s.wsUp.Upgrade(w, r, nil)
 	if err != nil {
 		return
@@ -317,4 +328,12 @@ func sortSnowflakes(ids []string) {
 		b, _ := strconv.ParseUint(ids[j], 10, 64)
 		return a < b
 	})
+}
+
+// RefuseGateway makes the next n gateway connections fail (503 before the
+// websocket upgrade), as during a Discord outage.
+func (s *Server) RefuseGateway(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseGateway = n
 }
