@@ -134,7 +134,7 @@ func (s *Server) adminAPISeasonCreate(c fiber.Ctx) error {
 	if err != nil {
 		return apiError(c, fiber.StatusUnprocessableEntity, "start_date must be a date (YYYY-MM-DD)")
 	}
-	se, err := identity.CreateSeason(s.db(c), name.Value, date, active.Value)
+	se, err := schedule.CreateSeason(s.db(c), name.Value, date, active.Value)
 	if err != nil {
 		return err
 	}
@@ -155,14 +155,14 @@ func (s *Server) adminAPISeasonUpdate(c fiber.Ctx) error {
 	if body.has("start_date") {
 		return apiError(c, fiber.StatusUnprocessableEntity, "start_date cannot be changed after a season is created")
 	}
-	var p identity.SeasonPatch
+	var p schedule.SeasonPatch
 	var err1, err2 error
 	p.Name, err1 = body.str("name")
 	p.IsActive, err2 = body.boolean("is_active")
 	if err := firstErr(err1, err2); err != nil {
 		return err
 	}
-	se, err := identity.UpdateSeason(s.db(c), id, p)
+	se, err := schedule.UpdateSeason(s.db(c), id, p)
 	if err != nil {
 		return err
 	}

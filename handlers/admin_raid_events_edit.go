@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/fault"
-	"patt/identity"
 	"patt/models"
 	"patt/schedule"
 )
@@ -64,7 +63,7 @@ func (s *Server) formOf(e models.RaidEvent) raidEventForm {
 func (s *Server) renderRaidEvent(c fiber.Ctx, status int, e models.RaidEvent, form raidEventForm) error {
 	page := raidEventPage{Form: form, Season: "—", StartUTC: e.StartTimeUTC.UTC().Format("2006-01-02 15:04 UTC")}
 	if e.SeasonID != nil {
-		if se, err := identity.SeasonByID(s.db(c), *e.SeasonID); err == nil {
+		if se, err := schedule.SeasonByID(s.db(c), *e.SeasonID); err == nil {
 			page.Season = se.Name
 		}
 	}

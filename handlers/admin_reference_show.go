@@ -160,7 +160,7 @@ func (s *Server) loadRefRow(db *gorm.DB, kind string, id int) (refRow, error) {
 		}
 		return row, fault.NotFound("Role " + strconv.Itoa(id) + " not found")
 	default:
-		se, err := identity.SeasonByID(db, id)
+		se, err := schedule.SeasonByID(db, id)
 		row.Season, row.Form = se, seasonForm(se)
 		return row, err
 	}

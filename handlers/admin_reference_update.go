@@ -9,6 +9,7 @@ import (
 	"patt/fault"
 	"patt/identity"
 	"patt/models"
+	"patt/schedule"
 )
 
 // formValues copies the named form fields.
@@ -87,7 +88,7 @@ func (s *Server) adminReferenceSeasonSave(c fiber.Ctx) error {
 		return err
 	}
 	form := formValues(c, "name", "is_active")
-	_, err = identity.UpdateSeason(s.db(c), id, identity.SeasonPatch{
+	_, err = schedule.UpdateSeason(s.db(c), id, schedule.SeasonPatch{
 		Name: identity.To(form["name"]), IsActive: identity.To(form["is_active"] == "1"),
 	})
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Server) adminReferenceSeasonCreate(c fiber.Ctx) error {
 	if err != nil || form.StartDate == "" {
 		err = fault.Invalid("start_date", "Season name and start date are required (date as YYYY-MM-DD).")
 	} else {
-		se, err = identity.CreateSeason(s.db(c), form.Name, date, true)
+		se, err = schedule.CreateSeason(s.db(c), form.Name, date, true)
 	}
 	if err != nil {
 		status, ok := refusal(err)

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/fault"
-	"patt/identity"
 	"patt/models"
 	"patt/schedule"
 )
@@ -112,7 +111,7 @@ func (s *Server) scheduleAPISeasonAttendance(c fiber.Ctx) error {
 	if !ok {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
 	}
-	if _, err := identity.SeasonByID(s.db(c), id); fault.Is(err, fault.KindNotFound) {
+	if _, err := schedule.SeasonByID(s.db(c), id); fault.Is(err, fault.KindNotFound) {
 		return apiError(c, fiber.StatusNotFound, "Season "+c.Params("id")+" not found")
 	} else if err != nil {
 		return err

@@ -287,24 +287,6 @@ func TestArmoryURL(t *testing.T) {
 	require.Contains(t, ArmoryURL("BIGNAME", "Stormrage"), "/bigname")
 }
 
-func TestSeasonEdits(t *testing.T) {
-	today := models.Date{Year: 2025, Month: 6, Day: 15}
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s, err := CreateSeason(db, "Liberation of Undermine", today, true)
-		require.NoError(t, err)
-		require.NotZero(t, s.ID)
-		require.Equal(t, today, s.StartDate)
-		_, err = CreateSeason(db, " ", today, true)
-		require.True(t, fault.Is(err, fault.KindInvalid))
-		up, err := UpdateSeason(db, s.ID, SeasonPatch{IsActive: To(false)})
-		require.NoError(t, err)
-		require.False(t, up.IsActive)
-		require.Equal(t, "Liberation of Undermine", up.Name)
-		_, err = UpdateSeason(db, 99999, SeasonPatch{})
-		require.True(t, fault.Is(err, fault.KindNotFound))
-	})
-}
-
 func TestRoles(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		roles, err := Roles(db)

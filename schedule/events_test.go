@@ -13,6 +13,7 @@ import (
 
 	"patt/dbtest"
 	"patt/fault"
+	"patt/identity"
 	"patt/models"
 )
 
@@ -52,6 +53,26 @@ func TestSeasonOn(t *testing.T) {
 	}
 	// "today" is the guild's day: 2025-06-16 01:00 UTC is still the 15th in New York.
 	require.Equal(t, date("2025-06-15"), Today(utc("2025-06-16 01:00"), mustZone(t, "America/New_York")))
+}
+
+// Officers create seasons (a name and a start, never changed later) and
+// rename or deactivate them.
+func TestSeasonEdits(t *testing.T) {
+	today := models.Date{Year: 2025, Month: 6, Day: 15}
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s, err := CreateSeason(db, "Liberation of Undermine", today, true)
+		require.NoError(t, err)
+		require.NotZero(t, s.ID)
+		require.Equal(t, today, s.StartDate)
+		_, err = CreateSeason(db, " ", today, true)
+		require.True(t, fault.Is(err, fault.KindInvalid))
+		up, err := UpdateSeason(db, s.ID, SeasonPatch{IsActive: identity.To(false)})
+		require.NoError(t, err)
+		require.False(t, up.IsActive)
+		require.Equal(t, "Liberation of Undermine", up.Name)
+		_, err = UpdateSeason(db, 99999, SeasonPatch{})
+		require.True(t, fault.Is(err, fault.KindNotFound))
+	})
 }
 
 // The season list (Reference Tables, raid events) is newest start first,
