@@ -230,6 +230,9 @@ func ChangePassword(db *gorm.DB, userID int, current, newPassword string, now ti
 		if err := requireActivePlayerOf(tx, userID); err != nil {
 			return err
 		}
+		if err := endAllSessions(tx, userID, now); err != nil {
+			return err
+		}
 		return tx.Take(&user, userID).Error
 	})
 	if err != nil {
@@ -242,30 +245,35 @@ func ChangePassword(db *gorm.DB, userID int, current, newPassword string, now ti
 }
 
 // RevokeSessions ends every open session of the account ("log out
-// everywhere"): tokens carrying the old version no longer load.
-func RevokeSessions(db *gorm.DB, userID int) error {
-	res := db.Model(&models.User{}).Where("id = ?", userID).
-		Update("token_version", gorm.Expr("token_version + 1"))
-	if res.Error != nil {
-		return fmt.Errorf("revoke sessions of account %d: %w", userID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrAccountNotFound
-	}
-	return nil
+// everywhere"): the session rows are revoked and tokens carrying the old
+// version no longer load.
+func RevokeSessions(db *gorm.DB, userID int, now time.Time) error {
+	return db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.User{}).Where("id = ?", userID).
+			Update("token_version", gorm.Expr("token_version + 1"))
+		if res.Error != nil {
+			return fmt.Errorf("revoke sessions of account %d: %w", userID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrAccountNotFound
+		}
+		return endAllSessions(tx, userID, now)
+	})
 }
 
 // Deactivate locks the account out and ends its open sessions.
 func Deactivate(db *gorm.DB, userID int) error {
-	res := db.Model(&models.User{}).Where("id = ?", userID).
-		Updates(map[string]any{"is_active": false, "token_version": gorm.Expr("token_version + 1")})
-	if res.Error != nil {
-		return fmt.Errorf("deactivate account %d: %w", userID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrAccountNotFound
-	}
-	return nil
+	return db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.User{}).Where("id = ?", userID).
+			Updates(map[string]any{"is_active": false, "token_version": gorm.Expr("token_version + 1")})
+		if res.Error != nil {
+			return fmt.Errorf("deactivate account %d: %w", userID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrAccountNotFound
+		}
+		return endAllSessions(tx, userID, time.Now())
+	})
 }
 
 // Reactivate lets a deactivated account log in again (old sessions stay

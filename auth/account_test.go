@@ -163,7 +163,7 @@ func TestLogin(t *testing.T) {
 		var u models.User
 		require.NoError(t, db.Take(&u, acc.User.ID).Error)
 		require.Equal(t, acc.User.TokenVersion+1, u.TokenVersion, "deactivation revokes sessions")
-		_, err = LoadSession(db, &Claims{UserID: u.ID, TokenVersion: u.TokenVersion})
+		_, err = LoadSession(db, &Claims{UserID: u.ID, TokenVersion: u.TokenVersion}, Device{}, t0)
 		require.ErrorIs(t, err, ErrAccountInactive)
 
 		require.NoError(t, Reactivate(db, acc.User.ID))
@@ -178,8 +178,13 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 		p := seedPlayer(t, db, "Trog")
 		acc, err := Register(db, inviteFor(t, db, p), "trog", "securepw1", t0)
 		require.NoError(t, err)
-		old := acc.Claims()
-		_, err = LoadSession(db, &old)
+		claimsFor := func(u *models.User) Claims {
+			sid, err := StartSession(db, u.ID, Device{UserAgent: "test"}, t0, time.Hour)
+			require.NoError(t, err)
+			return Claims{UserID: u.ID, TokenVersion: u.TokenVersion, SessionID: sid}
+		}
+		old := claimsFor(&acc.User)
+		_, err = LoadSession(db, &old, Device{}, t0)
 		require.NoError(t, err)
 
 		_, err = ChangePassword(db, acc.User.ID, "wrong-current", "brand-new-pw", t0)
@@ -192,18 +197,26 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 		u, err := ChangePassword(db, acc.User.ID, "securepw1", "brand-new-pw", t0)
 		require.NoError(t, err)
 		require.Equal(t, old.TokenVersion+1, u.TokenVersion)
-		_, err = LoadSession(db, &old)
+		_, err = LoadSession(db, &old, Device{}, t0)
 		require.ErrorIs(t, err, ErrSessionRevoked)
-		_, err = LoadSession(db, &Claims{UserID: u.ID, TokenVersion: u.TokenVersion})
+		stale := old
+		stale.TokenVersion = u.TokenVersion
+		_, err = LoadSession(db, &stale, Device{}, t0)
+		require.ErrorIs(t, err, ErrSessionRevoked, "the old session row is revoked too")
+		fresh := claimsFor(u)
+		_, err = LoadSession(db, &fresh, Device{}, t0)
 		require.NoError(t, err)
+		noSession := Claims{UserID: u.ID, TokenVersion: u.TokenVersion}
+		_, err = LoadSession(db, &noSession, Device{}, t0)
+		require.ErrorIs(t, err, ErrSessionRevoked, "a token without a session opens nothing")
 
 		_, err = Login(db, "trog", "securepw1")
 		require.ErrorIs(t, err, ErrInvalidCredentials)
 		_, err = Login(db, "trog", "brand-new-pw")
 		require.NoError(t, err)
 
-		require.NoError(t, RevokeSessions(db, u.ID))
-		_, err = LoadSession(db, &Claims{UserID: u.ID, TokenVersion: u.TokenVersion})
+		require.NoError(t, RevokeSessions(db, u.ID, t0))
+		_, err = LoadSession(db, &fresh, Device{}, t0)
 		require.ErrorIs(t, err, ErrSessionRevoked)
 	})
 }

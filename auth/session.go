@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -20,6 +21,7 @@ type Session struct {
 	RankName     string
 	RankLevel    int // 0 when the player has no rank
 	TokenVersion int
+	SessionID    string
 }
 
 // Reasons a token does not open a session, worded as the API reports them.
@@ -34,7 +36,7 @@ var (
 // not had its sessions revoked since the token was issued, and has a player
 // who is active too. It runs on every request, so a deactivation takes
 // effect on the next one whatever the token says.
-func LoadSession(db *gorm.DB, c *Claims) (*Session, error) {
+func LoadSession(db *gorm.DB, c *Claims, d Device, now time.Time) (*Session, error) {
 	var user models.User
 	err := db.Select("id", "is_active", "token_version").Take(&user, c.UserID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -48,6 +50,9 @@ func LoadSession(db *gorm.DB, c *Claims) (*Session, error) {
 	}
 	if user.TokenVersion != c.TokenVersion {
 		return nil, ErrSessionRevoked
+	}
+	if err := checkSession(db, c, d, now); err != nil {
+		return nil, err
 	}
 	var player models.Player
 	err = db.Preload("Rank").Where("website_user_id = ?", user.ID).Take(&player).Error
@@ -65,6 +70,7 @@ func LoadSession(db *gorm.DB, c *Claims) (*Session, error) {
 		PlayerID:     player.ID,
 		DisplayName:  player.DisplayName,
 		TokenVersion: user.TokenVersion,
+		SessionID:    c.SessionID,
 	}
 	if player.Rank != nil {
 		s.RankID, s.RankName, s.RankLevel = player.Rank.ID, player.Rank.Name, player.Rank.Level

@@ -18,6 +18,9 @@ type Claims struct {
 	PlayerID     int `json:"member_id,omitempty"`
 	RankLevel    int `json:"rank_level"`
 	TokenVersion int `json:"tv"`
+	// SessionID names the server-side session (common.sessions); a token
+	// without one, or whose session was revoked, opens nothing.
+	SessionID string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 

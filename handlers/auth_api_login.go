@@ -32,7 +32,7 @@ func (s *Server) apiLogin(c fiber.Ctx) error {
 	if err != nil {
 		return reword(err, loginAPIWords)
 	}
-	tok, err := s.sessionToken(acc)
+	tok, err := s.sessionToken(c, acc)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *Server) apiRegister(c fiber.Ctx) error {
 		return reword(err, registerAPIWords)
 	}
 	s.Log.Info("account registered", "player_id", acc.Player.ID, "user_id", acc.User.ID, "via", "api")
-	tok, err := s.sessionToken(acc)
+	tok, err := s.sessionToken(c, acc)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // other (cfg.SessionTTL), so a session never ends silently before its
 // cookie does.
 func (s *Server) startSession(c fiber.Ctx, acc *auth.Account) error {
-	tok, err := s.sessionToken(acc)
+	tok, err := s.sessionToken(c, acc)
 	if err != nil {
 		return err
 	}
@@ -30,9 +30,21 @@ func (s *Server) startSession(c fiber.Ctx, acc *auth.Account) error {
 	return nil
 }
 
-// sessionToken signs the account's session token.
-func (s *Server) sessionToken(acc *auth.Account) (string, error) {
-	return auth.IssueToken(s.Config.JWTSecret, acc.Claims(), s.Now(), s.Config.SessionTTL)
+// sessionToken records a server-side session for the account (with the
+// device it was started from) and signs a token naming it.
+func (s *Server) sessionToken(c fiber.Ctx, acc *auth.Account) (string, error) {
+	sid, err := auth.StartSession(s.db(c), acc.User.ID, s.device(c), s.Now(), s.Config.SessionTTL)
+	if err != nil {
+		return "", err
+	}
+	claims := acc.Claims()
+	claims.SessionID = sid
+	return auth.IssueToken(s.Config.JWTSecret, claims, s.Now(), s.Config.SessionTTL)
+}
+
+// device describes the client for the player's list of sessions.
+func (s *Server) device(c fiber.Ctx) auth.Device {
+	return auth.Device{UserAgent: c.Get(fiber.HeaderUserAgent), IP: s.clientIP(c)}
 }
 
 // endSession removes the session cookie from the browser.

@@ -26,6 +26,8 @@ type ProfilePage struct {
 	BannerOOB bool
 	// CalendarURL is the player's private iCal feed (schedule area).
 	CalendarURL string
+	// Sessions are the account's open sessions (where it is logged in).
+	Sessions []ProfileSession
 }
 
 // ProfileBanner is the read-only summary at the top of the page.
@@ -90,6 +92,9 @@ type ProfilePasswordForm struct {
 func (s *Server) profileShow(c fiber.Ctx) error {
 	page, err := s.profilePage(s.db(c), viewerOf(c).PlayerID)
 	if err != nil {
+		return err
+	}
+	if page.Sessions, err = s.profileSessions(c); err != nil {
 		return err
 	}
 	return s.renderProfile(c, fiber.StatusOK, page)

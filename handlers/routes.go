@@ -74,6 +74,8 @@ func (s *Server) routes(app *fiber.App) {
 	profile.Post("/info", s.profileInfoUpdate)
 	profile.Post("/characters", s.profileCharactersUpdate)
 	profile.Post("/password", passwordLimited, s.profilePasswordUpdate)
+	profile.Post("/sessions/end-all", s.profileSessionsEndAll) // log out everywhere (before :id)
+	profile.Post("/sessions/:id/end", s.profileSessionEnd)     // log out one session
 
 	// ---- Voting (spec voting §8): the vote page and its live fragments.
 	app.Get("/vote/:id", s.voteShow)
@@ -210,6 +212,7 @@ func (s *Server) routes(app *fiber.App) {
 	authAPI.Post("/login", loginLimited, s.apiLogin)
 	authAPI.Post("/register", registerLimited, s.apiRegister)
 	authAPI.Get("/me", login, s.apiMe)
+	authAPI.Post("/logout", login, s.apiLogout) // ends the Bearer token's session
 
 	// The guild (spec identity §7.3): public reads, officers write Mito's
 	// lines; availability is behind login.

@@ -135,7 +135,9 @@ func seedMember(t *testing.T, db *gorm.DB, name string, rankLevel int) (models.P
 // tokenFor signs a session token for the user, as login does.
 func tokenFor(t *testing.T, s *Server, user models.User) string {
 	t.Helper()
-	tok, err := auth.IssueToken(s.Config.JWTSecret, auth.Claims{UserID: user.ID, TokenVersion: user.TokenVersion}, s.Now(), s.Config.SessionTTL)
+	sid, err := auth.StartSession(s.DB, user.ID, auth.Device{UserAgent: "test"}, s.Now(), s.Config.SessionTTL)
+	require.NoError(t, err)
+	tok, err := auth.IssueToken(s.Config.JWTSecret, auth.Claims{UserID: user.ID, TokenVersion: user.TokenVersion, SessionID: sid}, s.Now(), s.Config.SessionTTL)
 	require.NoError(t, err)
 	return tok
 }

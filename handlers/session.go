@@ -37,7 +37,7 @@ func (s *Server) authenticate(c fiber.Ctx) error {
 		c.Locals(authErrKey, err)
 		return c.Next()
 	}
-	sess, err := auth.LoadSession(s.db(c), claims)
+	sess, err := auth.LoadSession(s.db(c), claims, s.device(c), s.Now())
 	if err != nil {
 		if !isAuthReason(err) {
 			return fmt.Errorf("load session: %w", err)
@@ -51,6 +51,7 @@ func (s *Server) authenticate(c fiber.Ctx) error {
 		DisplayName: sess.DisplayName,
 		RankName:    sess.RankName,
 		RankLevel:   sess.RankLevel,
+		SessionID:   sess.SessionID,
 	})
 	return c.Next()
 }

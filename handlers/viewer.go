@@ -18,6 +18,7 @@ type Viewer struct {
 	DisplayName string
 	RankName    string
 	RankLevel   int
+	SessionID   string // the server-side session this request runs in
 }
 
 // IsOfficer reports whether the viewer may use the admin pages.

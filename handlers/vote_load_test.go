@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"patt/auth"
 	"patt/browsertest"
 	"patt/dbtest"
 	"patt/models"
@@ -49,9 +48,7 @@ func TestVoteSubmissionLoad(t *testing.T) {
 			p := models.Player{DisplayName: fmt.Sprintf("Load%03d", i), WebsiteUserID: &u.ID, GuildRankID: &rank.ID,
 				IsActive: true, Timezone: "UTC"}
 			require.NoError(t, db.Create(&p).Error)
-			tok, err := auth.IssueToken(s.Config.JWTSecret, auth.Claims{UserID: u.ID}, s.Now(), s.Config.SessionTTL)
-			require.NoError(t, err)
-			tokens[i] = tok
+			tokens[i] = tokenFor(t, s, u)
 		}
 		ids := make([]int, len(camp.Entries))
 		for i, e := range camp.Entries {

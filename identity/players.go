@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -344,6 +345,13 @@ func setAccountActive(tx *gorm.DB, userID *int, active bool) error {
 	}
 	if err := tx.Model(&models.User{}).Where("id = ?", *userID).Updates(set).Error; err != nil {
 		return fmt.Errorf("set account %d active=%v: %w", *userID, active, err)
+	}
+	if !active {
+		err := tx.Model(&models.Session{}).Where("user_id = ? AND revoked_at IS NULL", *userID).
+			Update("revoked_at", time.Now().UTC()).Error
+		if err != nil {
+			return fmt.Errorf("end sessions of account %d: %w", *userID, err)
+		}
 	}
 	return nil
 }

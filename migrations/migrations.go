@@ -33,6 +33,7 @@ var steps = []*gormigrate.Migration{
 	step0050PattCalendarTokens,
 	step0060CommonJobRuns,
 	step0070CommonOfficerActions,
+	step0071CommonSessions,
 	step0080CommonBot,
 	step0090GuildSync,
 	step0100AddonUploads,

@@ -19,7 +19,7 @@ import (
 // users.token_version, the discord_config feature flags and Raid-Helper
 // columns, wow_characters.realm_name, recurring_events, and raid_events'
 // recurring_event_id, auto_booked and raid_helper_payload; and the platform's own
-// tables (common.job_runs, common.officer_actions, patt.ballots,
+// tables (common.job_runs, common.officer_actions, common.sessions, patt.ballots,
 // patt.campaign_tallies, patt.contest_agent_state, patt.calendar_tokens).
 var seedSchema = []struct {
 	table   string
@@ -61,6 +61,7 @@ var seedSchema = []struct {
 	{"patt.raid_helper_unknown_signups", &models.RaidHelperUnknownSignup{}, []string{"id", "event_id", "discord_id", "name", "status", "seen_at"}},
 	{"guild_identity.addon_uploaders", &models.AddonUploader{}, []string{"id", "name", "key_prefix", "key_hash", "created_by_player_id", "created_at", "last_used_at", "revoked_at"}},
 	{"guild_identity.addon_uploads", &models.AddonUpload{}, []string{"id", "uploader_id", "uploader_name", "status", "schema_version", "addon_version", "export_time", "exporter_name", "exporter_realm", "guild_name", "member_count", "content_hash", "summary", "raw", "sync_log_id", "received_at"}},
+	{"common.sessions", &models.Session{}, []string{"id", "user_id", "user_agent", "ip", "created_at", "last_seen_at", "expires_at", "revoked_at"}},
 	{"common.officer_actions", &models.OfficerAction{}, []string{"id", "actor_player_id", "action", "target_type", "target_id", "target_name", "before_json", "after_json", "created_at"}},
 	{"patt.recurring_events", &models.RecurringEvent{}, []string{"id", "label", "event_type", "day_of_week", "default_start_time", "default_duration_minutes", "discord_channel_id", "raid_helper_template_id", "is_active", "display_on_public", "created_at", "updated_at"}},
 	{"common.dm_outbox", &models.DMOutbox{}, []string{"id", "recipient_discord_id", "kind", "payload", "status", "attempts", "last_error", "next_attempt_at", "released_by_player_id", "created_at", "updated_at", "sent_at"}},

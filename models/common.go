@@ -126,3 +126,22 @@ type OfficerAction struct {
 func (OfficerAction) TableName(namer schema.Namer) string {
 	return tableName(namer, "common", "officer_actions")
 }
+
+// Session is one login of a website account (issue 10): the session token
+// names it (the sid claim) and it ends when revoked — logout, "log out" on
+// the profile's list, "log out everywhere", a password change or a
+// deactivation. UserAgent and IP describe the device for that list.
+type Session struct {
+	ID         string `gorm:"primaryKey"`
+	UserID     int
+	UserAgent  string
+	IP         string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+func (Session) TableName(namer schema.Namer) string {
+	return tableName(namer, "common", "sessions")
+}

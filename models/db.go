@@ -198,7 +198,7 @@ func All() []any {
 		&MitoQuote{}, &MitoTitle{},
 		&AvailabilityWindow{}, &RaidSeason{}, &RecurringEvent{}, &RaidEvent{}, &RaidAttendance{},
 		&CalendarToken{},
-		&JobRun{}, &OfficerAction{},
+		&JobRun{}, &OfficerAction{}, &Session{},
 		&DMOutbox{}, &BotStatus{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 		&AddonUploader{}, &AddonUpload{},
