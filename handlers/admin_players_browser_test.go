@@ -63,7 +63,9 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	app, s := testApp(t, db)
 	base := browsertest.Serve(t, app)
 
-	offPlayer, officer := seedMember(t, db, "Trogdor", 4)
+	// The Guild Leader: the rank table below is theirs alone (security
+	// rule); the Player Manager is any officer's.
+	offPlayer, officer := seedMember(t, db, "Trogdor", 5)
 	alpha, _ := seedMember(t, db, "Alphaplayer", 3)
 	bravo := models.Player{DisplayName: "Bravoplayer", IsActive: true}
 	require.NoError(t, db.Omit("Characters").Create(&bravo).Error)
