@@ -186,8 +186,14 @@ var flashMessages = map[string]string{
 	"raid-helper-done":     "Done",
 
 	// guild sync (admin_sync.go)
-	"sync-started":  "Sync started. Progress shows below.",
-	"err-sync-busy": "A guild sync is already running; wait for it to finish.",
+	"sync-started":       "Sync started. Progress shows below.",
+	"err-sync-busy":      "A guild sync is already running; wait for it to finish.",
+	"issue-resolve":      "Issue resolved.",
+	"issue-dismiss":      "Issue dismissed; it will not be reported again.",
+	"issue-accept":       "Link made.",
+	"issue-reject":       "Suggestion rejected; it will not be suggested again.",
+	"issue-run-started":  "Started. Refresh in a moment to see the results.",
+	"err-issue-run-busy": "That job is already running.",
 }
 
 func templateFuncs(a *assetIndex) map[string]any {

@@ -206,6 +206,15 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/sync", s.adminSyncShow)
 	admin.Get("/sync/runs", s.adminSyncRuns) // fragment: polled while a run is going
 	admin.Post("/sync/run", s.adminSyncRun)
+	// Audit issues (spec guild_sync §8–§9): the integrity check's findings
+	// and the identity engine's suggestions. (/admin/audit is the log of
+	// officer actions.)
+	admin.Get("/issues", s.adminIssuesShow)
+	admin.Post("/issues/run/:job", s.adminIssuesRun) // identity | integrity
+	admin.Post("/issues/:id/resolve", s.adminIssueAct("resolve"))
+	admin.Post("/issues/:id/dismiss", s.adminIssueAct("dismiss"))
+	admin.Post("/issues/:id/accept", s.adminIssueAct("accept"))
+	admin.Post("/issues/:id/reject", s.adminIssueAct("reject"))
 
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
 	authAPI := app.Group("/api/v1/auth")

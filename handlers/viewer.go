@@ -84,6 +84,7 @@ var adminAreas = []NavItem{
 	{Label: "Jobs", Href: "/admin/jobs"},
 	{Label: "Bot Settings", Href: "/admin/bot-settings"},
 	{Label: "Guild Sync", Href: "/admin/sync"},
+	{Label: "Audit Issues", Href: "/admin/issues"},
 }
 
 func markActive(items []NavItem, path string) {

@@ -67,7 +67,18 @@ func CheckIntegrity(ctx context.Context, db *gorm.DB, now time.Time) (IntegrityS
 	}
 	err = db.Transaction(func(tx *gorm.DB) error {
 		current := map[string]bool{}
+		var dismissed []string
+		if err := tx.Model(&models.AuditIssue{}).Where("resolved_by LIKE ?", "dismissed:%").Pluck("issue_hash", &dismissed).Error; err != nil {
+			return err
+		}
+		skip := map[string]bool{}
+		for _, h := range dismissed {
+			skip[h] = true
+		}
 		for _, is := range found {
+			if skip[is.IssueHash] {
+				continue // an officer dismissed this finding for good
+			}
 			current[is.IssueHash] = true
 			isNew, err := upsertIssue(tx, is, now)
 			if err != nil {

@@ -145,7 +145,7 @@ func TestReportRespectsLimitsAndMarksOnlyWhatWasSent(t *testing.T) {
 		require.LessOrEqual(t, len([]rune(body.Description)), 4096)
 		require.LessOrEqual(t, len([]rune(body.Title))+len([]rune(body.Description))+len([]rune(body.Footer)), 6000)
 		require.Contains(t, body.Description, "more on the site")
-		require.Contains(t, msgs[0].Message.Description, "https://patt.example/admin/audit")
+		require.Contains(t, msgs[0].Message.Description, "https://patt.example/admin/issues")
 		require.Less(t, sent, 150)
 		var marked, unmarked int64
 		require.NoError(t, db.Model(&models.AuditIssue{}).Where("notified_at IS NOT NULL").Count(&marked).Error)

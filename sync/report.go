@@ -88,7 +88,7 @@ func ReportIssues(ctx context.Context, db *gorm.DB, n notify.Notifier, channel, 
 	if err != nil || len(issues) == 0 {
 		return 0, err
 	}
-	page := strings.TrimRight(baseURL, "/") + "/admin/audit"
+	page := strings.TrimRight(baseURL, "/") + "/admin/issues"
 	var order []string
 	byType := map[string][]models.AuditIssue{}
 	for _, is := range issues {
