@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/fault"
+	"patt/models"
 )
 
 // Envelope is the JSON shape of every API answer.
@@ -96,9 +98,9 @@ type problem struct {
 // explain is the one translator from an error to what the user is told. A
 // *fault.Error speaks for itself; a *fiber.Error (routing, body limits, the
 // handlers' own 404s) keeps its code and text; a deadline is a 503; anything
-// else is a 500 whose detail goes to the log under an id and never to the
+// else is a 500 whose detail goes to the log (handleError) and never to the
 // user.
-func (s *Server) explain(c fiber.Ctx, err error) problem {
+func explain(c fiber.Ctx, err error) problem {
 	var p problem
 	var fe *fiber.Error
 	if _, isFault := fault.As(err); !isFault && errors.As(err, &fe) {
@@ -107,18 +109,22 @@ func (s *Server) explain(c fiber.Ctx, err error) problem {
 			p.Message = "Not found"
 		}
 	} else {
-		p = problem{Status: statusOf(fault.KindOf(err)), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)}
+		kind := fault.KindOf(err)
+		// A database held by someone else is "try again", not a bug; so is
+		// a failure after the request's deadline passed, even when the
+		// driver's error lost the chain (GORM joins a failed statement and
+		// its rollback with %v).
+		if kind == fault.KindInternal && (models.IsBusy(err) || errors.Is(c.Context().Err(), context.DeadlineExceeded)) {
+			kind = fault.KindUnavailable
+		}
+		p = problem{Status: statusOf(kind), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)}
 	}
 	switch {
 	case p.Status == fiber.StatusServiceUnavailable:
-		p.ErrorID = newErrorID()
-		s.Log.Warn("request unavailable", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
 		if p.Message == "" {
 			p.Message = msgUnavailable
 		}
 	case p.Status >= 500:
-		p.ErrorID = newErrorID()
-		s.Log.Error("request failed", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
 		p.Message, p.Fields = msgInternal, nil
 	case p.Status == fiber.StatusNotFound && p.Message == "":
 		p.Message = "Not found"
@@ -191,7 +197,16 @@ func wantsJSON(c fiber.Ctx) bool {
 // re-render with field messages do so themselves (fault.FieldsOf) and never
 // reach here.
 func (s *Server) handleError(c fiber.Ctx, err error) error {
-	p := s.explain(c, err)
+	p := explain(c, err)
+	// Server-side failures get an id that ties the answer to the log line.
+	switch {
+	case p.Status == fiber.StatusServiceUnavailable:
+		p.ErrorID = newErrorID()
+		s.Log.Warn("request unavailable", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+	case p.Status >= 500:
+		p.ErrorID = newErrorID()
+		s.Log.Error("request failed", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+	}
 	if wantsJSON(c) {
 		return c.Status(p.Status).JSON(Envelope{OK: false, Error: p.Message, Fields: p.Fields, ErrorID: p.ErrorID})
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
@@ -49,6 +50,7 @@ func TestTranslatorMapsKinds(t *testing.T) {
 			{"wrapped keeps message", fmt.Errorf("close campaign 3: %w", fault.Conflict("Campaign is not live.")), 409, "Campaign is not live.", nil, false},
 			{"wrapped cause stays hidden", fault.Wrap(fault.KindConflict, "Already taken.", errors.New("secret: duplicate key")), 409, "Already taken.", nil, false},
 			{"deadline", fmt.Errorf("load roster: %w", context.DeadlineExceeded), 503, msgUnavailable, nil, true},
+			{"database busy", fmt.Errorf("add quote: %w", &pgconn.PgError{Code: "55P03", Message: "secret: lock not available"}), 503, msgUnavailable, nil, true},
 			{"internal", errors.New("secret: connection refused"), 500, msgInternal, nil, true},
 			{"internal fault", fault.Wrap(fault.KindInternal, "secret message", errors.New("secret cause")), 500, msgInternal, nil, true},
 			{"fiber error", fiber.NewError(http.StatusBadRequest, "order must list entry ids"), 400, "order must list entry ids", nil, false},

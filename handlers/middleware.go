@@ -35,11 +35,7 @@ func (s *Server) logRequests(c fiber.Ctx) error {
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
-		if fe, ok := err.(*fiber.Error); ok {
-			status = fe.Code
-		} else {
-			status = fiber.StatusInternalServerError
-		}
+		status = explain(c, err).Status // what the error handler will answer
 	}
 	level := slog.LevelInfo
 	if status >= 500 {
