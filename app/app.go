@@ -198,8 +198,8 @@ func (a *App) addCoreJobs() error {
 		},
 		jobs.Job{
 			Name:        "raid-events-generate",
-			Description: "Creates the raid events of the next three weeks from the active raid nights and applies members' auto-signup.",
-			Schedule:    atStart{jobs.DailyAt(a.Config.GuildTimezone, 4, 0)},
+			Description: "Creates the raid events of the next three weeks from the active raid nights and applies members' auto-signup (hourly, so a member who turns auto-signup on is signed up within the hour).",
+			Schedule:    jobs.Every(time.Hour),
 			Timeout:     2 * time.Minute,
 			Run: func(ctx context.Context) error {
 				res, err := schedule.GenerateRaidEvents(a.DB.WithContext(ctx), a.Config.GuildTimezone, a.Clock())
@@ -221,12 +221,6 @@ func (a *App) addCoreJobs() error {
 	)
 }
 
-// atStart runs a wall-clock job once when the runner starts as well, so
-// raids missed while the app was down are made up at once, not the next
-// morning.
-type atStart struct{ jobs.Schedule }
-
-func (atStart) AtStart() bool { return true }
 
 // announcementChannel is the guild's default announcement channel from
 // common.discord_config, or "".

@@ -223,3 +223,60 @@ func (s *Server) raidConfigAPIShow(c fiber.Ctx) error {
 		VoiceChannelID: st.VoiceChannelID, DefaultTemplateID: st.TemplateID, BookingAheadDays: int(schedule.BookAhead / (24 * time.Hour)),
 		GeneratedAheadDays: schedule.GenerateDays, GuildTimezone: s.Config.GuildTimezone.String()})
 }
+
+// raidConfigAPIUpdate answers PATCH /api/v1/admin/raid-config: the keys
+// present are saved, the others kept; an empty or absent API key keeps the
+// saved one (so echoing the GET answer back never erases it).
+func (s *Server) raidConfigAPIUpdate(c fiber.Ctx) error {
+	var body map[string]*string
+	if err := scheduleDecodeJSON(c, &body); err != nil {
+		return apiError(c, fiber.StatusBadRequest, err.Error())
+	}
+	st, err := schedule.LoadRaidHelperSettings(s.db(c))
+	if err != nil {
+		return err
+	}
+	in := schedule.RaidHelperSettingsInput{ServerID: st.ServerID, CreatorID: st.CreatorID, ChannelID: st.ChannelID,
+		VoiceChannelID: st.VoiceChannelID, TemplateID: st.TemplateID}
+	for key, dst := range map[string]*string{"raid_helper_api_key": &in.APIKey, "raid_helper_server_id": &in.ServerID,
+		"raid_creator_discord_id": &in.CreatorID, "raid_channel_id": &in.ChannelID, "raid_voice_channel_id": &in.VoiceChannelID,
+		"raid_default_template_id": &in.TemplateID} {
+		if v, ok := body[key]; ok {
+			*dst = ""
+			if v != nil {
+				*dst = *v
+			}
+		}
+	}
+	if err := schedule.SaveRaidHelperSettings(s.db(c), in, s.Now()); err != nil {
+		st, msg, known := faultStatus(err)
+		if !known {
+			return err
+		}
+		if fields := fault.FieldsOf(err); len(fields) > 0 {
+			for k, v := range fields {
+				msg += "; " + k + " " + v
+			}
+		}
+		return apiError(c, st, msg)
+	}
+	return apiOK(c, map[string]bool{"saved": true})
+}
+
+// raidConfigAPITest answers GET /api/v1/admin/raid-config/test with the
+// saved settings: {"connected":true,"event_count":n}, or 409 (not
+// configured) / 502 (Raid-Helper refused or did not answer).
+func (s *Server) raidConfigAPITest(c fiber.Ctx) error {
+	n, err := s.RaidHelper.TestConnection(c.Context(), s.db(c))
+	if err != nil {
+		if st, msg, known := faultStatus(err); known && st == fiber.StatusConflict {
+			return apiError(c, st, msg)
+		}
+		msg := fault.MessageOf(err)
+		if msg == "" {
+			msg = "Raid-Helper did not answer"
+		}
+		return apiError(c, fiber.StatusBadGateway, msg)
+	}
+	return apiOK(c, map[string]any{"connected": true, "event_count": n})
+}

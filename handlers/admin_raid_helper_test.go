@@ -64,6 +64,20 @@ func TestAdminRaidHelperPage(t *testing.T) {
 		require.Contains(t, body, `"raid_helper_api_key_set":true`)
 		require.NotContains(t, body, "sk-live")
 
+		resp, body = b.sendJSON("GET", "/api/v1/admin/raid-config/test", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		require.Contains(t, body, `"connected":true`)
+		resp, body = b.sendJSON("PATCH", "/api/v1/admin/raid-config", `{"raid_channel_id":"x1"}`)
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, body)
+		require.Contains(t, body, "raid_channel_id must be a Discord id")
+		resp, body = b.sendJSON("PATCH", "/api/v1/admin/raid-config", `{"raid_helper_api_key":"","raid_voice_channel_id":"444"}`)
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		st, err = schedule.LoadRaidHelperSettings(db)
+		require.NoError(t, err)
+		require.True(t, st.KeySet, "an empty key keeps the saved one")
+		require.Equal(t, "444", st.VoiceChannelID)
+		require.Equal(t, "222", st.ChannelID, "keys not sent are kept")
+
 		// Saving again with an empty key field keeps the key.
 		resp, _ = b.postForm("/admin/raid-helper/settings", url.Values{"raid_helper_server_id": {"111"}, "raid_channel_id": {"222"}, "raid_creator_discord_id": {"333"}})
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)

@@ -296,6 +296,8 @@ func (s *Server) routes(app *fiber.App) {
 	adminAPI.Patch("/raid-events/:id", s.scheduleAPIRaidEventsUpdate)
 	adminAPI.Put("/raid-events/:id/attendance/:player_id", s.scheduleAPIAttendanceSet)
 	adminAPI.Get("/raid-config", s.raidConfigAPIShow) // Raid-Helper settings; the key only as "set"
+	adminAPI.Patch("/raid-config", s.raidConfigAPIUpdate)
+	adminAPI.Get("/raid-config/test", s.raidConfigAPITest)
 
 	// PATTSync uploads from the companion (spec guild_sync §12, §19): an
 	// uploader key in X-API-Key instead of a session, so CSRF-exempt
