@@ -221,7 +221,6 @@ func (a *App) addCoreJobs() error {
 	)
 }
 
-
 // announcementChannel is the guild's default announcement channel from
 // common.discord_config, or "".
 func (a *App) announcementChannel(ctx context.Context) string {
