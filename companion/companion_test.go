@@ -347,3 +347,15 @@ func TestBackoffGrowsAndRespectsRetryAfter(t *testing.T) {
 	}
 	require.Equal(t, 90*time.Second, c.backoff(1, 90*time.Second))
 }
+
+func TestOversizedFileIsRefusedLocally(t *testing.T) {
+	s := startSite(t)
+	wowDir, file := wtf(t)
+	require.NoError(t, os.WriteFile(file, append([]byte("PATTSyncDB = { x = \""), bytes.Repeat([]byte("x"), maxUpload)...), 0o644))
+	var out syncBuffer
+	c := testCompanion(t, s, wowDir, t.TempDir(), &out)
+	require.False(t, c.runOnce(context.Background()))
+	require.Contains(t, out.String(), "more than the site accepts (4 MiB)")
+	require.Zero(t, s.reached.Load()+s.refused.Load(), "nothing was sent")
+	require.Equal(t, addonupload.MaxBodyBytes, maxUpload, "the companion's cap is the site's")
+}

@@ -22,6 +22,12 @@ import (
 // uploadPath is the site's upload endpoint.
 const uploadPath = "/api/v1/guild/addon-upload"
 
+// maxUpload mirrors the site's cap (sync/addonupload.MaxBodyBytes). A
+// larger file is refused here: past the site's 10 MiB server limit the
+// connection is simply reset, which would look like an outage and be
+// retried for ever.
+const maxUpload = 4 << 20
+
 // outcome of handling one file.
 type outcome int
 
@@ -62,6 +68,9 @@ func (c *companion) handle(ctx context.Context, path string) result {
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	rec := c.state.Files[path]
+	if len(body) > maxUpload {
+		return result{outcome: permanent, err: fmt.Errorf("%s is %d bytes, more than the site accepts (%d MiB); is it really PATTSync's file?", path, len(body), maxUpload>>20)}
+	}
 	if rec.Hash == hash {
 		c.log.Info("no new export in the file", "file", path, "export_time", rec.ExportTime)
 		return result{outcome: done} // this exact content was handled already
