@@ -185,6 +185,9 @@ func Parse(src []byte) (map[string]Value, error) {
 	// Lua files may start with a UTF-8 byte order mark or a #! line; WoW
 	// writes neither, but an editor might add the former.
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if err := prescan(src); err != nil {
+		return nil, err
+	}
 	chunk, err := safeParse(src)
 	if err != nil {
 		return nil, err

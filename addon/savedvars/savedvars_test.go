@@ -96,17 +96,34 @@ func TestValues(t *testing.T) {
 
 func TestRefusesWhatIsNotData(t *testing.T) {
 	cases := []struct{ in, want string }{
-		{`PATTSyncDB = { truex }`, "variable reference"},
-		{`PATTSyncDB = { a = 1.2.3 }`, "not valid Lua"},
-		{`PATTSyncDB = { a = os.exit() }`, "function call"},
-		{`PATTSyncDB = { a = function() end }`, "a function"},
-		{`PATTSyncDB = { a = 1 + 2 }`, "expression"},
+		// Refused by the lexical pre-pass.
+		{`PATTSyncDB = { a = os.exit() }`, "only data is allowed (found '(')"},
+		{`PATTSyncDB = { a = function() end }`, `found the keyword "function"`},
+		{`PATTSyncDB = { a = 1 + 2 }`, "only data is allowed (found '+')"},
+		{`PATTSyncDB = { a = 1 - 2 }`, "found an expression"},
+		{`PATTSyncDB = { a = - - 2 }`, "only numbers may be negated"},
 		{`PATTSyncDB = { a = -x }`, "only numbers may be negated"},
-		{`PATTSyncDB = { a = "unterminated }`, "not valid Lua"},
+		{`PATTSyncDB = { a = "x" .. "y" }`, "found an expression"},
+		{`PATTSyncDB = { a = not true }`, `found the keyword "not"`},
+		{`PATTSyncDB = { a = true and false }`, `found the keyword "and"`},
+		{`PATTSyncDB = { a = "unterminated }`, "line 1: unfinished string"},
+		{"PATTSyncDB = { a = [[long", "unfinished long string"},
+		{"PATTSyncDB = { --[[ open", "unfinished long comment"},
+		{"PATTSyncDB = {}\nprint('hi')", "line 2: only data is allowed (found '(')"},
+		{"while true do end", `found the keyword "while"`},
+		{"local x = {}", `found the keyword "local"`},
+		{"PATTSyncDB = { a = 1 } # x", "found '#'"},
+		{"PATTSyncDB = {" + strings.Repeat("1,", MaxEntries+1) + "}", "more than 100000 table entries"},
+		{"PATTSyncDB = " + strings.Repeat("{", MaxDepth+1) + strings.Repeat("}", MaxDepth+1), "nested deeper than 64"},
+		{"PATTSyncDB = { " + strings.Repeat("[ ", MaxDepth+1), "nested deeper than 64"},
+		// Refused by the parser or the AST check.
+		{`PATTSyncDB = { truex }`, "variable reference"},
+		{`PATTSyncDB = { a = x.y }`, "variable reference"},
+		{`PATTSyncDB = { a = f"str" }`, "function call"},
+		{`PATTSyncDB = { a = f{} }`, "function call"},
+		{"PATTSyncDB = {}\nf{}", "line 2: only assignments of data are allowed (found a function call)"},
+		{`PATTSyncDB = { a = 1.2.3 }`, "not valid Lua"},
 		{`PATTSyncDB = { a = 1 `, "not valid Lua"},
-		{"PATTSyncDB = {}\nprint('hi')", "line 2: only assignments of data are allowed (found a function call)"},
-		{"while true do end", "loop"},
-		{"local x = {}", "local variable"},
 		{"PATTSyncDB.x = 1", "plain global names"},
 		{"PATTSyncDB, Other = {}", "exactly one value"},
 		{"PATTSyncDB = { [nil] = 1 }", "key cannot be nil"},
@@ -114,7 +131,6 @@ func TestRefusesWhatIsNotData(t *testing.T) {
 		{"PATTSyncDB = { a = \"x\x00y\" }", "NUL byte"},
 		{"PATTSyncDB = 5", "PATTSyncDB is not a table"},
 		{"SomeOtherDB = { foo = 1 }", "PATTSyncDB"},
-		{"PATTSyncDB = " + strings.Repeat("{", MaxDepth+1) + strings.Repeat("}", MaxDepth+1), "nested deeper than 64"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -123,6 +139,21 @@ func TestRefusesWhatIsNotData(t *testing.T) {
 			require.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// Strings and comments may hold anything the pre-pass refuses in code.
+func TestPrescanSkipsStringsAndComments(t *testing.T) {
+	src := "PATTSyncDB = { -- a comment (with parens) and keywords: while not end\n" +
+		"a = \"f(x) + 1 -- not a comment\", b = 'it\\'s (fine)', c = [==[ [[ ( ]] ]==],\n" +
+		"--[[ block ( # ]] d = -1.5e-3, e = 2E+2, [\"k(\"] = \"v\" }"
+	db, err := ParseVariable([]byte(src), "PATTSyncDB")
+	require.NoError(t, err)
+	require.Equal(t, "f(x) + 1 -- not a comment", db.String("a"))
+	require.Equal(t, "it's (fine)", db.String("b"))
+	require.Equal(t, " [[ ( ]] ", db.String("c"))
+	require.Equal(t, -1.5e-3, db.Get("d"))
+	require.Equal(t, 200.0, db.Get("e"))
+	require.Equal(t, "v", db.String("k("))
 }
 
 func TestRefusesOversizedFile(t *testing.T) {
