@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"patt/fault"
 	"patt/sync/addonupload"
 )
 
@@ -49,7 +47,7 @@ func (s *Server) addonUpload(c fiber.Ctx) error {
 	ctx := c.Context()
 	who, err := addonupload.Authenticate(ctx, s.db(c), s.Config.AddonAPIKey, c.Get("X-API-Key"), s.Now())
 	if err != nil {
-		return s.addonAPIError(c, err)
+		return err // the error handler answers with the status and the envelope
 	}
 	body := c.Body()
 	if len(body) > addonupload.MaxBodyBytes {
@@ -66,11 +64,11 @@ func (s *Server) addonUpload(c fiber.Ctx) error {
 		exp, err = addonupload.DecodeSavedVariables(body)
 	}
 	if err != nil {
-		return s.addonAPIError(c, err)
+		return err // the error handler answers with the status and the envelope
 	}
 	res, err := addonupload.Ingest(ctx, s.db(c), addonupload.Received{Uploader: who, Body: body, Export: exp}, s.Now())
 	if err != nil {
-		return s.addonAPIError(c, err)
+		return err // the error handler answers with the status and the envelope
 	}
 	out := addonUploadResponse{Result: res, Matching: "not needed"}
 	if res.Changed() {
@@ -91,31 +89,4 @@ func (s *Server) startAddonMatching() string {
 		return "not available"
 	}
 	return "started"
-}
-
-// addonAPIError answers a domain error with its status and the envelope.
-// (The site-wide translator replaces this once it lands.)
-func (s *Server) addonAPIError(c fiber.Ctx, err error) error {
-	status := map[fault.Kind]int{
-		fault.KindMalformed:       fiber.StatusBadRequest,
-		fault.KindUnauthenticated: fiber.StatusUnauthorized,
-		fault.KindForbidden:       fiber.StatusForbidden,
-		fault.KindNotFound:        fiber.StatusNotFound,
-		fault.KindConflict:        fiber.StatusConflict,
-		fault.KindInvalid:         fiber.StatusUnprocessableEntity,
-		fault.KindTooMany:         fiber.StatusTooManyRequests,
-		fault.KindUnavailable:     fiber.StatusServiceUnavailable,
-	}[fault.KindOf(err)]
-	if status == 0 {
-		var fe *fiber.Error
-		if errors.As(err, &fe) {
-			return err
-		}
-		return fmt.Errorf("addon upload: %w", err) // 500, logged with an id
-	}
-	msg := fault.MessageOf(err)
-	if msg == "" {
-		msg = "The site is busy; try again shortly."
-	}
-	return apiError(c, status, msg)
 }

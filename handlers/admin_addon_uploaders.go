@@ -65,8 +65,8 @@ func (s *Server) adminAddonUploaderCreate(c fiber.Ctx) error {
 	}
 	u, key, err := addonupload.CreateUploader(c.Context(), s.db(c), c.FormValue("name"), by, s.Now())
 	if err != nil {
-		if fault.Is(err, fault.KindInvalid) {
-			return s.renderAddonUploaders(c, fiber.StatusUnprocessableEntity, &addonUploadersPage{Name: c.FormValue("name"), Error: fault.MessageOf(err)})
+		if status, ok := refusal(err); ok {
+			return s.renderAddonUploaders(c, status, &addonUploadersPage{Name: c.FormValue("name"), Error: fault.MessageOf(err)})
 		}
 		return err
 	}
@@ -80,10 +80,7 @@ func (s *Server) adminAddonUploaderRevoke(c fiber.Ctx) error {
 	}
 	u, err := addonupload.RevokeUploader(c.Context(), s.db(c), id, s.Now())
 	if err != nil {
-		if fault.Is(err, fault.KindNotFound) {
-			return fiber.NewError(fiber.StatusNotFound, fault.MessageOf(err))
-		}
-		return err
+		return err // 404 for an unknown key, via the error handler
 	}
 	return s.renderAddonUploaders(c, fiber.StatusOK, &addonUploadersPage{Message: "Key “" + u.Name + "” revoked: uploads with it are refused from now on."})
 }
