@@ -318,11 +318,16 @@ func (b *Bot) KeepGateway(ctx context.Context) error {
 		jobs.Report(ctx, "another instance runs the Discord gateway")
 		return nil
 	}
-	if err := b.open(ctx); err != nil {
+	err = b.open(ctx)
+	b.mu.Lock()
+	open := b.gw != nil
+	b.mu.Unlock()
+	if !open {
+		// Not connected (a refused token, a wrong guild, an outage): the
+		// lock goes back so it never blocks a healthy instance.
 		b.releaseLeadership()
-		return err
 	}
-	return nil
+	return err
 }
 
 func restCode(err error) (status, code int) {

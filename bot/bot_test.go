@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -179,6 +180,11 @@ func TestGatewayMemberEventsReachDiscordUsersAndReconnectCatchesUp(t *testing.T)
 		assert.GreaterOrEqual(t, count(ev, "recv IDENTIFY"), 2)
 		assert.GreaterOrEqual(t, count(ev, "recv REQUEST_GUILD_MEMBERS"), 2)
 		t.Logf("gateway events: %s", strings.Join(compact(ev), ", "))
+		var rest []string
+		for _, c := range fake.Calls() {
+			rest = append(rest, fmt.Sprintf("%s %s → %d", c.Method, c.Path, c.Status))
+		}
+		t.Logf("REST calls: %s", strings.Join(rest, "; "))
 
 		var st models.BotStatus
 		require.NoError(t, db.Take(&st).Error)
@@ -249,5 +255,46 @@ func TestOneGatewayPerClusterAndTakeover(t *testing.T) {
 		connect(t, second)
 		assert.Equal(t, 2, count(fake.Events(), "recv IDENTIFY"))
 		assert.Equal(t, 1, fake.Connections())
+	})
+}
+
+// A wrong guild id or an audit channel of another guild is one clear log
+// line; nothing connects to the wrong guild.
+func TestWrongGuildAndAuditChannelAreSaidOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		logs := &logBuf{}
+		log := slog.New(slog.NewTextHandler(logs, nil))
+		wrong := bot.New(db, bot.Options{Token: "test-token", GuildID: "900000000000000777", APIURL: fake.URL(), Instance: "test"}, log,
+			func() time.Time { return time.Now().UTC() })
+		t.Cleanup(func() { wrong.Close(context.Background()) })
+		ctx := context.Background()
+		require.NoError(t, wrong.KeepGateway(ctx))
+		require.NoError(t, wrong.KeepGateway(ctx))
+		assert.Equal(t, 1, strings.Count(logs.String(), "the bot is not a member of guild 900000000000000777"), logs.String())
+		assert.Zero(t, fake.Connections())
+		var st models.BotStatus
+		require.NoError(t, db.Take(&st).Error)
+		assert.Equal(t, bot.StateWrongGuild, st.State)
+
+		fake.Reset()
+		fake.AddChannel("900000000000000500", "announcements")
+		audit := bot.New(db, bot.Options{Token: "test-token", GuildID: fake.GuildID, APIURL: fake.URL(), AuditChannelID: "900000000000000404",
+			Instance: "test", OpenBackoff: 10 * time.Millisecond}, log, func() time.Time { return time.Now().UTC() })
+		t.Cleanup(func() { audit.Close(context.Background()) })
+		connect(t, audit)
+		assert.Equal(t, 1, strings.Count(logs.String(), "PATT_AUDIT_CHANNEL_ID is not a channel of the guild"))
+	})
+}
+
+// An empty member list (a failed fetch looks like one) marks nobody gone.
+func TestEmptyMemberListChangesNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		require.NoError(t, bot.MemberSeen(ctx, db, now, bot.Member{ID: "900000000000011001", Username: "stay"}))
+		_, err := bot.FullSync(ctx, db, now, []bot.Member{{ID: "900000000000000099", Username: "PATT-Bot", Bot: true}})
+		require.ErrorIs(t, err, bot.ErrEmptyGuild)
+		assert.True(t, discordUser(t, db, "900000000000011001").IsPresent)
 	})
 }
