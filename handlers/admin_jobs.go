@@ -76,18 +76,15 @@ func (s *Server) adminJobsPanel(c fiber.Ctx) error {
 func (s *Server) adminJobRun(c fiber.Ctx) error {
 	name := c.Params("name")
 	if s.Jobs == nil {
-		return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running in this process.")
+		return fault.Unavailable("Background jobs are not running in this process.")
 	}
+	// Unknown job (404) and a stopped runner (503) go to the one error
+	// translator; only "already running" has its own answer, the panel.
 	err := s.Jobs.RunNow(name)
-	switch {
-	case err == nil:
-	case errors.Is(err, jobs.ErrBusy):
+	if errors.Is(err, jobs.ErrBusy) {
 		return s.jobRunRefused(c, fmt.Sprintf("%s is already running. Its run shows below when it ends; start it again after that.", name))
-	case errors.Is(err, jobs.ErrUnknownJob):
-		return fiber.NewError(fiber.StatusNotFound, fault.MessageOf(err))
-	case fault.KindOf(err) == fault.KindUnavailable:
-		return fiber.NewError(fiber.StatusServiceUnavailable, fault.MessageOf(err))
-	default:
+	}
+	if err != nil {
 		return err
 	}
 	if !isHTMX(c) {
