@@ -41,16 +41,16 @@ type NewPlayer struct {
 // CreatePlayer adds an active player without accounts or characters. The
 // rank given must be below the actor's own.
 func CreatePlayer(db *gorm.DB, by Actor, in NewPlayer) (models.Player, error) {
-	p := models.Player{DisplayName: strings.TrimSpace(in.DisplayName), IsActive: true}
-	if err := validateDisplayName(p.DisplayName); err != nil {
-		return p, err
-	}
+	p := models.Player{DisplayName: NormalizeDisplayName(in.DisplayName), IsActive: true}
 	source := in.Source
 	if source == "" {
 		source = RankSourceManual
 	}
 	p.GuildRankSource = &source
 	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := checkDisplayName(tx, p.DisplayName, 0); err != nil {
+			return err
+		}
 		var rank models.GuildRank
 		var err error
 		if in.RankID != nil {
@@ -168,8 +168,8 @@ func EligibleVoters(db *gorm.DB, min int) ([]models.Player, error) {
 // RenamePlayer changes a player's display name (trimmed, 1–100 characters).
 func RenamePlayer(db *gorm.DB, by Actor, id int, name string) (models.Player, error) {
 	return changePlayer(db, by, id, func(tx *gorm.DB, pl *models.Player) ([]string, error) {
-		pl.DisplayName = strings.TrimSpace(name)
-		if err := validateDisplayName(pl.DisplayName); err != nil {
+		pl.DisplayName = NormalizeDisplayName(name)
+		if err := checkDisplayName(tx, pl.DisplayName, pl.ID); err != nil {
 			return nil, err
 		}
 		return []string{"display_name"}, nil
@@ -535,16 +535,6 @@ func loadPlayer(tx *gorm.DB, id int) (models.Player, error) {
 		return p, fmt.Errorf("load player %d: %w", id, err)
 	}
 	return p, nil
-}
-
-func validateDisplayName(name string) error {
-	switch {
-	case name == "":
-		return invalid("display_name", "display_name required")
-	case len(name) > maxPlayerName:
-		return invalid("display_name", "Display name must be at most %d characters.", maxPlayerName)
-	}
-	return nil
 }
 
 func validRankSource(s string) bool {

@@ -77,15 +77,17 @@ type ProfilePreferences struct {
 // accepted only when it is the one the player already has (an officer may
 // have set it), so saving the form unchanged never fails.
 func SaveProfilePreferences(db *gorm.DB, playerID int, in ProfilePreferences, now time.Time) error {
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	in.DisplayName = NormalizeDisplayName(in.DisplayName)
 	errs := ProfileFieldErrors{}
-	switch {
-	case in.DisplayName == "":
-		errs["display_name"] = "Display name cannot be empty"
-	case len([]rune(in.DisplayName)) > maxDisplayName:
-		errs["display_name"] = fmt.Sprintf("Display name must be at most %d characters", maxDisplayName)
-	}
 	return db.Transaction(func(tx *gorm.DB) error {
+		switch err := checkDisplayName(tx, in.DisplayName, playerID); {
+		case in.DisplayName == "":
+			errs["display_name"] = "Display name cannot be empty"
+		case err != nil && fault.KindOf(err) != fault.KindInternal:
+			errs["display_name"] = fault.MessageOf(err)
+		case err != nil:
+			return err
+		}
 		var p models.Player
 		if err := tx.Select("id", "timezone", "is_active").Take(&p, playerID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
