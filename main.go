@@ -8,6 +8,10 @@
 //	patt invite --player NAME [--rank RANK]
 //	                          create an invite code (and the player if new)
 //	patt demo [--force]       fill an empty database with a demo guild
+//	patt sync [roster|identity|integrity|all]
+//	                          run one guild-sync job once, print its summary
+//	patt identity match [--dry-run] [--json]
+//	                          link characters to players
 //	patt version              print the version
 package main
 
@@ -78,6 +82,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return inviteCommand(cfg, args, stdout)
 	case "demo":
 		return demoCommand(cfg, args, stdout)
+	case "sync":
+		return syncCommand(cfg, log, args, stdout)
+	case "identity":
+		return identityCommand(cfg, args, stdout)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usageText)}
 	}
@@ -91,6 +99,10 @@ const usageText = `usage: patt [command]
   invite --player NAME [--rank RANK]
                     create an invite code for a player (created if new)
   demo [--force]    fill an empty database with a demo guild
+  sync [roster|identity|integrity|all]
+                    run one guild-sync job once and print its summary
+  identity match [--dry-run] [--json]
+                    link characters to players (the identity engine)
   version           print the version
 `
 
