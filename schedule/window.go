@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"math"
 	"time"
 
 	"patt/models"
@@ -25,9 +26,13 @@ func (i Interval) Contains(o Interval) bool {
 }
 
 // Duration is the real time between the two ends. A window keeps its
-// length across a DST change: 4 hours are 4 elapsed hours.
+// length across a DST change: 4 hours are 4 elapsed hours. Hours have one
+// decimal, so the length is a whole number of minutes; it is computed in
+// minutes because 2.3×time.Hour in floating point is a nanosecond short of
+// 2 h 18 min, which dropped a window ending at 23:00 out of a raid ending
+// then (issue 18).
 func (w Window) Duration() time.Duration {
-	return time.Duration(w.Hours * float64(time.Hour))
+	return time.Duration(math.Round(w.Hours*60)) * time.Minute
 }
 
 // In places the window in the ISO week whose Monday is monday (spec §3.2):
