@@ -180,8 +180,8 @@ func (a *App) addCoreJobs() error {
 					return nil
 				}
 				synced, serr := a.RaidHelper.SyncSignups(ctx, db, 0, a.Clock())
-				jobs.Report(ctx, "%d booked, %d found after a crash, %d failed; signups: %d imported, %d pushed, %d unknown signers",
-					booked.Booked, booked.Adopted, booked.Failed, synced.Imported, synced.Pushed, synced.Unknown)
+				jobs.Report(ctx, "%d booked, %d updated, %d found after a crash, %d failed, %d officer alerts; signups: %d imported, %d pushed, %d unknown signers",
+					booked.Booked, booked.Updated, booked.Adopted, booked.Failed, booked.Alerted, synced.Imported, synced.Pushed, synced.Unknown)
 				return errors.Join(berr, serr)
 			},
 		},

@@ -31,6 +31,7 @@ const (
 	BookUpdate = "update"
 	BookCancel = "cancel"
 	BookAdopt  = "adopt"
+	BookAlert  = "alert"
 	BookAuto   = "auto"
 	BookManual = "manual"
 	BookingOK  = "ok"
@@ -45,6 +46,7 @@ type BookResult struct {
 	Adopted int // found already in Raid-Helper after a crash
 	Updated int // changed on the site, updated in Raid-Helper
 	Failed  int
+	Alerted int // raids within a day still not booked, told to officers
 }
 
 // BookDue books every generated raid of the coming week that is not in
@@ -119,8 +121,51 @@ func (r RaidHelper) BookDue(ctx context.Context, db *gorm.DB, n notify.Notifier,
 			res.Booked++
 		}
 	}
+	res.Alerted = alertUnbooked(ctx, db, cfg, n, now)
 	return res, errors.Join(errs...)
 }
+
+// alertUnbooked tells officers, once per raid, when a generated raid less
+// than a day away is still not in Raid-Helper because booking keeps failing
+// (spec §9.6 fix: nobody was told). The message goes to the raid channel
+// through the Notifier; the alert is recorded in the booking log (action
+// "alert"), which is also what makes it once.
+func alertUnbooked(ctx context.Context, db *gorm.DB, cfg models.DiscordConfig, n notify.Notifier, now time.Time) int {
+	if n == nil || !n.Enabled() || deref(cfg.RaidChannelID) == "" {
+		return 0
+	}
+	var late []models.RaidEvent
+	if err := db.Where("origin = ? AND status = ? AND rh_state = ? AND start_time_utc > ? AND start_time_utc <= ?",
+		OriginGenerated, EventScheduled, RHFailed, now.UTC(), now.Add(24*time.Hour).UTC()).Find(&late).Error; err != nil {
+		return 0
+	}
+	sent := 0
+	for _, e := range late {
+		var told int64
+		if err := db.Model(&models.RaidBooking{}).Where("event_id = ? AND action = ?", e.ID, BookAlert).Count(&told).Error; err != nil || told > 0 {
+			continue
+		}
+		var last models.RaidBooking
+		reason := ""
+		if err := db.Where("event_id = ? AND status = ?", e.ID, BookingErr).Order("started_at DESC").Take(&last).Error; err == nil && last.Error != nil {
+			reason = " Last error: " + *last.Error
+		}
+		msg := notify.Message{Content: "⚠️ " + e.Title + " (" + e.EventDate.String() + ") is not booked in Raid-Helper yet and starts within a day. Officers: book it by hand on the Raid-Helper page." + reason}
+		_, perr := n.Post(ctx, deref(cfg.RaidChannelID), msg)
+		id := e.ID
+		row := models.RaidBooking{EventID: &id, Action: BookAlert, Trigger: BookAuto, Status: BookingOK, StartedAt: now.UTC(), FinishedAt: ptrTime(now.UTC())}
+		if perr != nil {
+			m := perr.Error()
+			row.Status, row.Error = BookingErr, &m
+		}
+		if err := db.Create(&row).Error; err == nil && perr == nil {
+			sent++
+		}
+	}
+	return sent
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }
 
 // errClaimed: another instance or pass holds the event.
 var errClaimed = errors.New("booking claimed elsewhere")

@@ -349,3 +349,33 @@ func TestSignupsFlowBothWays(t *testing.T) {
 		require.Equal(t, SignupTentative, got(rhOnly.player).Status)
 	})
 }
+
+// Booking that keeps failing for a raid less than a day away is told to
+// officers once, in the raid channel, with the last error.
+func TestUnbookedRaidAlertsOfficersOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f, rh := rhSetup(t, db)
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, mustZone(t, "America/New_York"), now)
+		require.NoError(t, err)
+		rec := &notify.Recorder{}
+		f.FailNext(http.StatusBadGateway, 10)
+		res, err := rh.BookDue(context.Background(), db, rec, now)
+		require.Error(t, err)
+		require.Zero(t, res.Alerted, "four days ahead: no alarm yet")
+		require.Empty(t, rec.Sent())
+		dayBefore := utc("2025-01-17 03:00")
+		alerted := 0
+		for i := 0; i < 3; i++ {
+			res, err = rh.BookDue(context.Background(), db, rec, dayBefore.Add(time.Duration(i)*10*time.Minute))
+			require.Error(t, err)
+			alerted += res.Alerted
+		}
+		require.Equal(t, 1, alerted)
+		require.Len(t, rec.Sent(), 1, "told once")
+		require.Equal(t, "222", rec.Sent()[0].ChannelID)
+		require.Contains(t, rec.Sent()[0].Message.Content, "not booked in Raid-Helper")
+		require.Contains(t, rec.Sent()[0].Message.Content, "502")
+	})
+}
