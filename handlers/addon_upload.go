@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"patt/app/jobs"
+	guildsync "patt/sync"
 	"patt/sync/addonupload"
 )
 
@@ -22,9 +25,10 @@ const (
 )
 
 // AddonMatchingJob is the job an upload that changed notes, ranks or GUIDs
-// asks the runner to start: identity matching, registered by the guild
-// sync. Until that job exists the request is a logged no-op.
-const AddonMatchingJob = "identity-matching"
+// asks the runner to start: the guild sync's identity engine (then its
+// integrity check), so new notes become links without waiting for the next
+// Blizzard sync.
+const AddonMatchingJob = guildsync.JobIdentity
 
 // addonUploadKeys counts uploads per client IP and per key prefix, so a
 // leaked key cannot be used to flood from many addresses.
@@ -84,9 +88,13 @@ func (s *Server) startAddonMatching() string {
 	if s.Jobs == nil {
 		return "not available"
 	}
-	if err := s.Jobs.RunNow(AddonMatchingJob); err != nil {
-		s.Log.Debug("addon upload: matching not started", "err", err)
-		return "not available"
+	err := s.Jobs.RunNow(AddonMatchingJob)
+	switch {
+	case err == nil:
+		return "started"
+	case errors.Is(err, jobs.ErrBusy):
+		return "already running"
 	}
-	return "started"
+	s.Log.Warn("addon upload: identity matching not started", "err", err)
+	return "not available"
 }
