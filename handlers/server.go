@@ -91,6 +91,7 @@ func New(s *Server) (*fiber.App, error) {
 	app.Use(s.requestContext)
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
+	app.Use(compressResponses)
 	app.Get("/assets/*", s.serveAsset)
 	app.Use(s.csrfProtect)
 	app.Use(s.authenticate)
