@@ -17,9 +17,6 @@ import (
 	"patt/models"
 )
 
-// firstPlayerName is the player the first invite of a fresh install is for.
-const firstPlayerName = "Guild Leader"
-
 // inviteCommand is `patt invite --player "Name" [--rank "Guild Leader"]`:
 // it creates the player when there is none of that name yet, issues a new
 // invite code for them (revoking any earlier open one) and prints the code,
@@ -44,12 +41,7 @@ func inviteCommand(cfg *config.Config, args []string, stdout io.Writer) error {
 	if err := migrations.Migrate(db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	now := time.Now().UTC()
-	p, err := ensureInvitedPlayer(db, name, strings.TrimSpace(*rank), now)
-	if err != nil {
-		return err
-	}
-	inv, err := auth.CreateInvite(db, p.ID, nil, now, auth.DefaultInviteTTL)
+	p, inv, err := issueInvite(db, name, strings.TrimSpace(*rank), time.Now().UTC())
 	if err != nil {
 		return err
 	}
@@ -57,6 +49,36 @@ func inviteCommand(cfg *config.Config, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "Registration link: %s\n", registerURL(cfg, inv.Code))
 	fmt.Fprintf(stdout, "Expires: %s\n", inv.ExpiresAt.UTC().Format(time.RFC3339))
 	return nil
+}
+
+// issueInvite is the invite command's work on an open database. Naming a
+// player of the top rank retires the stand-in leader a fresh install
+// offered: the real leader is now known, and an unclaimed stand-in must
+// not stay counted or claimable.
+func issueInvite(db *gorm.DB, name, rankName string, now time.Time) (*models.Player, *models.InviteCode, error) {
+	var p *models.Player
+	var inv *models.InviteCode
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		if p, err = ensureInvitedPlayer(tx, name, rankName, now); err != nil {
+			return err
+		}
+		var top models.GuildRank
+		if err := tx.Order("level DESC").Take(&top).Error; err != nil {
+			return fmt.Errorf("find the top rank: %w", err)
+		}
+		if p.GuildRankID != nil && *p.GuildRankID == top.ID && (p.GuildRankSource == nil || *p.GuildRankSource != auth.PlaceholderSource) {
+			if err := auth.RetirePlaceholders(tx, now); err != nil {
+				return err
+			}
+		}
+		inv, err = auth.CreateInvite(tx, p.ID, nil, now, auth.DefaultInviteTTL)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, inv, nil
 }
 
 const inviteUsage = `usage: patt invite --player "Name" [--rank "Guild Leader"]`
@@ -96,6 +118,7 @@ func ensureInvitedPlayer(db *gorm.DB, name, rankName string, now time.Time) (*mo
 			if err != nil {
 				return nil, fmt.Errorf("set rank of %q: %w", p.DisplayName, err)
 			}
+			p.GuildRankID, p.GuildRankSource = &rank.ID, &source
 		}
 		return &p, nil
 	case !errors.Is(err, gorm.ErrRecordNotFound):
@@ -119,43 +142,21 @@ func ensureInvitedPlayer(db *gorm.DB, name, rankName string, now time.Time) (*mo
 }
 
 // offerFirstInvite makes a fresh install usable: while no website account
-// exists, it makes sure the "Guild Leader" player has an open invite (the
-// one already open, else a new one) and logs the registration link once.
+// exists it logs the registration link of the first leader (the player the
+// operator invited with the top rank, else an inactive stand-in that takes
+// its registrant's name); see auth.OfferFirstInvite.
 func offerFirstInvite(db *gorm.DB, cfg *config.Config, log *slog.Logger, now time.Time) error {
-	var accounts int64
-	if err := db.Model(&models.User{}).Count(&accounts).Error; err != nil {
-		return fmt.Errorf("count accounts: %w", err)
-	}
-	if accounts > 0 {
-		return nil
-	}
-	var top models.GuildRank
-	if err := db.Order("level DESC").Take(&top).Error; err != nil {
-		return fmt.Errorf("find the Guild Leader rank: %w", err)
-	}
-	gl := top.Name
-	if err := db.Where("name = ?", firstPlayerName).Take(&models.GuildRank{}).Error; err == nil {
-		gl = firstPlayerName
-	}
-	p, err := ensureInvitedPlayer(db, firstPlayerName, gl, now)
-	if err != nil {
+	fi, err := auth.OfferFirstInvite(db, now)
+	if err != nil || fi == nil {
 		return err
 	}
-	inv, err := auth.OpenInvite(db, p.ID, now)
-	if err != nil {
-		return err
-	}
-	if inv == nil {
-		if inv, err = auth.CreateInvite(db, p.ID, nil, now, auth.DefaultInviteTTL); err != nil {
-			return err
-		}
-	}
+	inv := fi.Invite
 	expires := "never"
 	if inv.ExpiresAt != nil {
 		expires = inv.ExpiresAt.UTC().Format(time.RFC3339)
 	}
 	log.Info("no accounts yet: register the Guild Leader at "+registerURL(cfg, inv.Code),
-		"url", registerURL(cfg, inv.Code), "expires", expires)
+		"url", registerURL(cfg, inv.Code), "expires", expires, "player", fi.Player.DisplayName)
 	return nil
 }
 

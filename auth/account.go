@@ -133,6 +133,9 @@ func Register(db *gorm.DB, code, discordUsername, password string, now time.Time
 		if link.RowsAffected != 1 {
 			return ErrPlayerRegistered
 		}
+		if err := claimPlaceholder(tx, &player, discordUsername, now); err != nil {
+			return err
+		}
 		player.WebsiteUserID = &user.ID
 		acc = Account{User: user, Player: player}
 		return nil
