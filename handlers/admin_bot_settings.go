@@ -64,7 +64,7 @@ func (s *Server) adminBotSettingsShow(c fiber.Ctx) error {
 func (s *Server) botSettingsAnswer(c fiber.Ctx, status int, notice string, actionErr error) error {
 	v := botSettingsView{CSRF: csrfToken(c), Notice: notice, Zone: time.UTC}
 	if actionErr != nil {
-		st, msg, ok := faultStatus(actionErr)
+		st, msg, ok := shown(c, actionErr)
 		if !ok {
 			return actionErr
 		}

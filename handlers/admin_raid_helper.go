@@ -129,7 +129,7 @@ func (s *Server) adminRaidHelperAction(c fiber.Ctx, run func() (string, error)) 
 			// Raid-Helper refused: say what it said (502, its fault not ours).
 			status, msg = fiber.StatusBadGateway, fault.MessageOf(err)
 		} else {
-			st, m, known := faultStatus(err)
+			st, m, known := shown(c, err)
 			if !known {
 				return err
 			}
@@ -151,7 +151,7 @@ func (s *Server) adminRaidHelperTest(c fiber.Ctx) error {
 	status, msg := fiber.StatusOK, "✓ Connected — "+strconv.Itoa(n)+" events on the server"
 	if err != nil {
 		status, msg = fiber.StatusBadGateway, "✗ "+fault.MessageOf(err)
-		if st, m, known := faultStatus(err); known && st < 500 && st != fiber.StatusNotFound {
+		if st, m, known := shown(c, err); known && st < 500 && st != fiber.StatusNotFound {
 			status, msg = st, "✗ "+m
 		}
 		if strings.TrimSpace(msg) == "✗" {

@@ -154,6 +154,18 @@ func refusal(err error) (status int, ok bool) {
 	return statusOf(fault.KindOf(err)), true
 }
 
+// shown is what the error handler would tell the user about err, for
+// handlers that show it inside their own page or fragment: the status and
+// message; ok is false for an internal error, which the handler returns so
+// the error handler logs it under an id.
+func shown(c fiber.Ctx, err error) (status int, msg string, ok bool) {
+	p := explain(c, err)
+	if p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable {
+		return 0, "", false
+	}
+	return p.Status, p.Message, true
+}
+
 // asJSON returns err for the error handler with the JSON envelope as the
 // answer, for the few JSON endpoints outside /api/ (the Player Manager's
 // page scripts and toasts).

@@ -6,36 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"patt/fault"
 	"patt/models"
 	"patt/schedule"
 )
-
-// faultStatus maps a domain error to its HTTP status (decision 1) and the
-// text a user may read; ok is false for an internal error.
-func faultStatus(err error) (int, string, bool) {
-	msg := fault.MessageOf(err)
-	switch fault.KindOf(err) {
-	case fault.KindMalformed:
-		return fiber.StatusBadRequest, msg, true
-	case fault.KindForbidden:
-		return fiber.StatusForbidden, msg, true
-	case fault.KindNotFound:
-		return fiber.StatusNotFound, msg, true
-	case fault.KindConflict:
-		return fiber.StatusConflict, msg, true
-	case fault.KindInvalid:
-		return fiber.StatusUnprocessableEntity, msg, true
-	case fault.KindTooMany:
-		return fiber.StatusTooManyRequests, msg, true
-	case fault.KindUnavailable:
-		if msg == "" {
-			msg = "A service did not answer in time; try again."
-		}
-		return fiber.StatusServiceUnavailable, msg, true
-	}
-	return fiber.StatusInternalServerError, "", false
-}
 
 // raidTime is an instant shown on the viewer's clock, always labelled,
 // with the guild's clock beside it when the two differ.

@@ -37,7 +37,7 @@ func (s *Server) raidsSignup(c fiber.Ctx) error {
 	_, serr := schedule.SetSignup(s.db(c), id, v.PlayerID, signupInputOf(c), schedule.SourceSite, s.Now())
 	status, msg := fiber.StatusOK, ""
 	if serr != nil {
-		st, m, known := faultStatus(serr)
+		st, m, known := shown(c, serr)
 		if !known {
 			return serr
 		}
@@ -106,15 +106,11 @@ func (s *Server) raidsAPISignup(c fiber.Ctx) error {
 	}
 	var in schedule.SignupInput
 	if err := scheduleDecodeJSON(c, &in); err != nil {
-		return apiError(c, fiber.StatusBadRequest, err.Error())
+		return err
 	}
 	row, err := schedule.SetSignup(s.db(c), id, viewerOf(c).PlayerID, in, schedule.SourceSite, s.Now())
 	if err != nil {
-		st, msg, known := faultStatus(err)
-		if !known {
-			return err
-		}
-		return apiError(c, st, msg)
+		return err
 	}
 	return apiOK(c, signupJSONOf(&row))
 }
