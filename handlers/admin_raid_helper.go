@@ -249,7 +249,7 @@ func (s *Server) raidConfigAPIUpdate(c fiber.Ctx) error {
 		}
 	}
 	if err := schedule.SaveRaidHelperSettings(s.db(c), in, s.Now()); err != nil {
-		st, msg, known := faultStatus(err)
+		st, msg, known := shown(c, err)
 		if !known {
 			return err
 		}
@@ -269,7 +269,7 @@ func (s *Server) raidConfigAPIUpdate(c fiber.Ctx) error {
 func (s *Server) raidConfigAPITest(c fiber.Ctx) error {
 	n, err := s.RaidHelper.TestConnection(c.Context(), s.db(c))
 	if err != nil {
-		if st, msg, known := faultStatus(err); known && st == fiber.StatusConflict {
+		if st, msg, known := shown(c, err); known && st == fiber.StatusConflict {
 			return apiError(c, st, msg)
 		}
 		msg := fault.MessageOf(err)
