@@ -35,11 +35,12 @@ var csrfExemptPaths = map[string]bool{
 var ErrCSRF = fiber.NewError(fiber.StatusForbidden, "Invalid or missing CSRF token. Reload the page and try again.")
 
 func (s *Server) csrfProtect(c fiber.Ctx) error {
-	token := c.Cookies(csrfCookie)
+	name := s.csrfCookieName()
+	token := c.Cookies(name)
 	if !validCSRFToken(token) {
 		token = newCSRFToken()
 		c.Cookie(&fiber.Cookie{
-			Name:     csrfCookie,
+			Name:     name,
 			Value:    token,
 			Path:     "/",
 			HTTPOnly: true,
@@ -62,8 +63,8 @@ func (s *Server) csrfProtect(c fiber.Ctx) error {
 	if sent == "" {
 		sent = c.FormValue(csrfField)
 	}
-	if sent == "" || c.Cookies(csrfCookie) == "" ||
-		subtle.ConstantTimeCompare([]byte(sent), []byte(c.Cookies(csrfCookie))) != 1 {
+	if sent == "" || c.Cookies(name) == "" ||
+		subtle.ConstantTimeCompare([]byte(sent), []byte(c.Cookies(name))) != 1 {
 		return ErrCSRF
 	}
 	return c.Next()
@@ -99,4 +100,15 @@ func validCSRFToken(t string) bool {
 	}
 	_, err := hex.DecodeString(t)
 	return err == nil
+}
+
+// csrfCookieName is the CSRF cookie's name: in production (always HTTPS)
+// it takes the __Host- prefix, which browsers accept only from this exact
+// host, over HTTPS, for path / — so a sibling subdomain or a plain-HTTP
+// man in the middle cannot plant a token of its own.
+func (s *Server) csrfCookieName() string {
+	if s.Config.Production() {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
 }

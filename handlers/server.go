@@ -93,6 +93,7 @@ func New(s *Server) (*fiber.App, error) {
 	app.Use(securityHeaders)
 	app.Use(compressResponses)
 	app.Get("/assets/*", s.serveAsset)
+	app.Head("/assets/*", s.serveAsset) // monitors and caches ask HEAD first
 	app.Use(s.csrfProtect)
 	app.Use(s.authenticate)
 

@@ -53,7 +53,14 @@ func (s *Server) authenticate(c fiber.Ctx) error {
 		RankLevel:   sess.RankLevel,
 		SessionID:   sess.SessionID,
 	})
-	return c.Next()
+	err = c.Next()
+	// Whatever a logged-in viewer is shown is theirs alone (the profile's
+	// private calendar URL, admin pages, their API data): no cache may keep
+	// it. Assets set their own caching and carry no personal data.
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return err
 }
 
 func isAuthReason(err error) bool {
