@@ -204,10 +204,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	c.DatabaseURL = get("DATABASE_URL", filepath.Join(c.DataDir, "patt.db"))
-	if strings.HasPrefix(c.DatabaseURL, "postgres") {
-		if u, err := url.Parse(c.DatabaseURL); err != nil || u.Host == "" {
-			return nil, &Error{"DATABASE_URL", redact(c.DatabaseURL), "want postgres://user:pass@host:port/dbname or an SQLite file path"}
-		}
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return nil, err
 	}
 
 	if secret := getenv("PATT_JWT_SECRET"); secret != "" {
@@ -278,14 +276,51 @@ func defaultBaseURL(addr string) string {
 
 // redact hides a password inside a database URL before it is shown.
 func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	// Never parse first: a value that fails to parse is exactly the one
+	// whose password would otherwise be printed as typed.
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		end := len(rest)
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			end = j
+		}
+		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+			user := rest[:at]
+			if k := strings.IndexByte(user, ':'); k >= 0 {
+				user = user[:k] + ":xxxxx"
+			}
+			return raw[:i+3] + user + rest[at:]
+		}
 		return raw
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	// key=value DSN: password=secret
+	fields := strings.Fields(raw)
+	for i, f := range fields {
+		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(k, "password") {
+			fields[i] = k + "=xxxxx"
+		}
 	}
-	return u.String()
+	return strings.Join(fields, " ")
+}
+
+// checkDatabaseURL accepts a postgres:// (or postgresql://) URL with a
+// host, a key=value Postgres DSN, or an SQLite file path. Anything that
+// looks like a URL of another scheme — "postgress://", "mysql://" — is an
+// error, never silently an SQLite file named after it.
+func checkDatabaseURL(raw string) error {
+	const want = "want postgres://user:pass@host:port/dbname or an SQLite file path"
+	scheme, _, isURL := strings.Cut(raw, "://")
+	if !isURL {
+		return nil
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		if u, err := url.Parse(raw); err != nil || u.Host == "" {
+			return &Error{"DATABASE_URL", redact(raw), want}
+		}
+		return nil
+	}
+	return &Error{"DATABASE_URL", redact(raw), "unknown scheme " + strconv.Quote(scheme) + ": " + want}
 }
 
 // loadOrCreateSecret keeps one random secret per data directory, so sessions
