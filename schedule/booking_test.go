@@ -379,3 +379,50 @@ func TestUnbookedRaidAlertsOfficersOnce(t *testing.T) {
 		require.Contains(t, rec.Sent()[0].Message.Content, "502")
 	})
 }
+
+// A night moved from 21:00 to 20:00 moves its generated raids that have not
+// started, and booked ones are updated in Raid-Helper by the next pass; an
+// officer's edit of a booked raid goes there too; a generated raid cannot
+// be moved to another day (the night would bring its date back).
+func TestChangesFollowIntoRaidHelper(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		night := seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now)
+		require.NoError(t, err)
+		require.Len(t, f.Events(), 1)
+
+		_, err = UpdateRaidNight(db, night.ID, RaidNightInput{DefaultStartTime: ptr("20:00")}, now)
+		require.NoError(t, err)
+		_, err = GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		for _, e := range eventsOf(t, db) {
+			require.Equal(t, 20, e.StartTimeUTC.In(ny).Hour(), e.EventDate.String())
+		}
+		res, err := rh.BookDue(ctx, db, nil, now.Add(time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Updated)
+		require.Equal(t, utc("2025-01-18 01:00").Unix(), f.Events()[0].StartTime, "20:00 EST")
+
+		first := eventsOf(t, db)[0]
+		_, err = UpdateRaidEvent(db, first.ID, RaidEventInput{Title: ptr("Heroic — Gallywix")}, ny)
+		require.NoError(t, err)
+		res, err = rh.BookDue(ctx, db, nil, now.Add(2*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Updated)
+		require.Equal(t, "Heroic — Gallywix", f.Events()[0].Title)
+		res, err = rh.BookDue(ctx, db, nil, now.Add(3*time.Minute))
+		require.NoError(t, err)
+		require.Zero(t, res.Updated, "updated once")
+
+		second := eventsOf(t, db)[1]
+		_, err = UpdateRaidEvent(db, second.ID, RaidEventInput{EventDate: ptr("2025-01-25")}, ny)
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
+		require.Contains(t, fault.FieldsOf(err), "event_date")
+	})
+}
