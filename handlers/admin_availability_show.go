@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,8 @@ type durationOption struct {
 // one cell per weekday.
 type heatView struct {
 	Zone      string
-	Abbrev    string
+	Abbrev    string // the abbreviations in force that week, "EST / EDT"
+	Week      string // "2027-03-08 – 2027-03-14"
 	DayNames  []string
 	Rows      []heatRow
 	MaxWeight int
@@ -66,6 +68,7 @@ type heatRow struct {
 type heatCell struct {
 	Weight, Count, Level int
 	Title                string
+	Missing              bool // the half hour does not exist that day
 }
 
 type bestStart struct {
@@ -152,7 +155,7 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 		zone = schedule.LoadZone(q)
 	}
 	page.Zones = schedule.PlayerZones
-	page.Heat = buildHeatView(schedule.BuildHeatMap(players, zone, now), now)
+	page.Heat = buildHeatView(schedule.BuildHeatMap(players, zone, now))
 
 	page.Duration = 120
 	if m, err := strconv.Atoi(c.Query("duration")); err == nil && m >= 30 && m <= 360 && m%30 == 0 {
@@ -186,17 +189,58 @@ func durationLabel(m int) string {
 
 // buildHeatView turns the heat map into table rows; a cell's level (0–5)
 // picks its colour from its weight relative to the week's busiest slot.
-func buildHeatView(hm *schedule.HeatMap, now time.Time) heatView {
-	loc := hm.Days[0][0].Start.Location()
-	v := heatView{Zone: hm.Zone, Abbrev: schedule.ZoneAbbrev(now, loc), MaxWeight: hm.MaxWeight}
+// Rows are the real half hours of the week's days: a spring-forward day has
+// no cell in its missing hour, a fall-back day has two rows for the
+// repeated hour, each labelled with its abbreviation (issue 18).
+func buildHeatView(hm *schedule.HeatMap) heatView {
+	v := heatView{Zone: hm.Zone, Abbrev: strings.Join(hm.Abbrevs(), " / "), MaxWeight: hm.MaxWeight,
+		Week: hm.Monday.String() + " – " + hm.Monday.AddDays(6).String()}
 	for d := 0; d < 7; d++ {
-		v.DayNames = append(v.DayNames, schedule.DayNames[d][:3])
+		v.DayNames = append(v.DayNames, schedule.DayNames[d][:3]+" "+strconv.Itoa(hm.Monday.AddDays(d).Day))
 	}
-	for k := 0; k < schedule.SlotsPerDay; k++ {
-		row := heatRow{Label: hm.Days[0][k].Label, OnHour: k%2 == 0}
+	cells := map[int]*[7]*schedule.Slot{}
+	var orders []int
+	for d := 0; d < 7; d++ {
+		for k := range hm.Days[d] {
+			s := &hm.Days[d][k]
+			if cells[s.Row] == nil {
+				cells[s.Row] = &[7]*schedule.Slot{}
+				orders = append(orders, s.Row)
+			}
+			cells[s.Row][d] = s
+		}
+	}
+	sort.Ints(orders)
+	for _, o := range orders {
+		var label string
+		repeatedHour := false
+		for _, s := range cells[o] {
+			if s == nil {
+				continue
+			}
+			label = s.Label
+			if s.Repeat {
+				repeatedHour = true
+			}
+		}
+		row := heatRow{Label: label, OnHour: strings.HasSuffix(label, ":00")}
 		for d := 0; d < 7; d++ {
-			slot := hm.Days[d][k]
-			cell := heatCell{Weight: slot.Weight, Count: slot.Count}
+			slot := cells[o][d]
+			if slot == nil {
+				title := schedule.DayNames[d] + " has no " + label + " (clocks go forward)"
+				if repeatedHour {
+					title = schedule.DayNames[d] + " reads " + label + " only once (clocks go back on another day)"
+				}
+				row.Cells = append(row.Cells, heatCell{Missing: true, Title: title})
+				continue
+			}
+			if repeatedHour || slot.Repeat || isRepeatedLabel(hm.Days[d], slot) {
+				// The hour read twice: say which reading this row is.
+				row.Label = label + " " + slot.Abbrev
+				row.OnHour = true
+			}
+			cell := heatCell{Weight: slot.Weight, Count: slot.Count,
+				Title: schedule.DayNames[d] + " " + slot.Label + " " + slot.Abbrev}
 			if slot.Count > 0 {
 				level := 1
 				if hm.MaxWeight > 0 {
@@ -211,14 +255,25 @@ func buildHeatView(hm *schedule.HeatMap, now time.Time) heatView {
 					}
 					names = append(names, n)
 				}
-				cell.Title = schedule.DayNames[d] + " " + slot.Label + " · weight " + strconv.Itoa(slot.Weight) + " · " +
-					strconv.Itoa(slot.Count) + " available: " + strings.Join(names, ", ")
+				cell.Title += " · weight " + strconv.Itoa(slot.Weight) + " · " + strconv.Itoa(slot.Count) + " available: " + strings.Join(names, ", ")
 			}
 			row.Cells = append(row.Cells, cell)
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// isRepeatedLabel reports whether slot's wall-clock reading occurs twice
+// on its day (the first reading of a fall-back hour).
+func isRepeatedLabel(day []schedule.Slot, slot *schedule.Slot) bool {
+	n := 0
+	for _, s := range day {
+		if s.Label == slot.Label {
+			n++
+		}
+	}
+	return n > 1
 }
 
 // EventDayRow is one weekday of the event-day configuration table (spec

@@ -355,15 +355,15 @@ func TestAdminAvailabilityAndRaidEventPages(t *testing.T) {
 		require.Contains(t, fri, "50.0% available")
 		require.Contains(t, fri, "Member")
 		require.Contains(t, fri, "18:00–22:00")
-		require.Contains(t, body, `title="Friday 18:00 · weight 1 · 1 available: Member"`)
+		require.Contains(t, body, `title="Friday 18:00 EST · weight 1 · 1 available: Member"`)
 		require.Contains(t, body, "Friday 18:00 EST", "best start")
 
 		// Zone switch: the officer's own zone.
 		require.NoError(t, db.Model(&models.Player{}).Where("display_name = ?", "Officer").Update("timezone", "Europe/London").Error)
 		_, body = b.get("/admin/availability?zone=mine")
-		require.Contains(t, body, `title="Friday 23:00 · weight 1`)
+		require.Contains(t, body, `title="Friday 23:00 GMT · weight 1`)
 		_, body = b.get("/admin/availability?zone=Pacific/Auckland")
-		require.Contains(t, body, `title="Saturday 12:00 · weight 1`, "any player zone: Sydney 10:00 is Auckland 12:00")
+		require.Contains(t, body, `title="Saturday 12:00 NZDT · weight 1`, "any player zone: Sydney 10:00 is Auckland 12:00")
 
 		// Event-day auto-save over htmx: create Friday, then a DB-level
 		// second active night on Friday is refused with 409 in the row.

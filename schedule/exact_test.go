@@ -92,3 +92,90 @@ func TestWindowFromTwentyFortyTwoForTwoPointThreeHours(t *testing.T) {
 	require.Equal(t, 6, hm.Days[0][45].Count, "Mon 22:30 cell: everyone but the 8.2 h window")
 	require.Equal(t, "22:30", hm.Days[0][45].Label)
 }
+
+func slotLabels(day []Slot) []string {
+	var out []string
+	for _, s := range day {
+		out = append(out, s.Label+" "+s.Abbrev)
+	}
+	return out
+}
+
+// Issue 18 item 2: a window across a spring-forward gap covers the cells on
+// both sides of it. A Europe/London Sunday window 06:00 + 1.7 h is
+// 06:00–07:42 UTC: 01:00 and 01:30 EST and 03:00 EDT in New York.
+func TestHeatMapAcrossSpringForwardGap(t *testing.T) {
+	cases := []struct {
+		name, zone, monday, viewZone string
+		day                          int
+		start                        string
+		hours                        float64
+		want                         []string // covered "Day HH:MM ABBR" cells
+	}{
+		{"London into the NY gap (issue)", "Europe/London", "2027-03-08", "America/New_York", 6, "06:00", 1.7,
+			[]string{"Sun 01:00 EST", "Sun 01:30 EST", "Sun 03:00 EDT"}},
+		{"NY window through its own gap", "America/New_York", "2027-03-08", "America/New_York", 6, "01:00", 2,
+			[]string{"Sun 01:00 EST", "Sun 01:30 EST", "Sun 03:00 EDT", "Sun 03:30 EDT"}},
+		{"Lord Howe 30-minute gap", "Australia/Lord_Howe", "2026-09-28", "Australia/Lord_Howe", 6, "01:00", 1.5,
+			[]string{"Sun 01:00 +1030", "Sun 01:30 +1030", "Sun 02:30 +11"}},
+		{"Chatham gap 02:45→03:45", "Pacific/Chatham", "2026-09-21", "Pacific/Chatham", 6, "02:00", 1.5,
+			[]string{"Sun 02:00 +1245", "Sun 02:30 +1245", "Sun 04:00 +1345"}}, // 02:30 +1245 lasts until 04:00 +1345
+		{"NY fall-back: both 01:00s", "America/New_York", "2026-10-26", "America/New_York", 6, "00:30", 2.5,
+			[]string{"Sun 00:30 EDT", "Sun 01:00 EDT", "Sun 01:30 EDT", "Sun 01:00 EST", "Sun 01:30 EST"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &RosterPlayer{PlayerID: 1, DisplayName: "P", Timezone: c.zone, Active: true, Weight: 2,
+				Windows: []Window{{Day: c.day, Start: clock(c.start), Hours: c.hours}}}
+			view := mustZone(t, c.viewZone)
+			hm := BuildHeatMapWeek([]*RosterPlayer{p}, view, date(c.monday))
+			var got []string
+			for d := range hm.Days {
+				for _, s := range hm.Days[d] {
+					if s.Count > 0 {
+						got = append(got, DayNames[d][:3]+" "+s.Label+" "+s.Abbrev)
+					}
+				}
+			}
+			require.Equal(t, c.want, got)
+		})
+	}
+}
+
+// Issue 18 item 3: the rows of a day are its real half hours with the
+// abbreviation of each.
+func TestHeatMapRowsAroundDST(t *testing.T) {
+	cases := []struct {
+		zone, monday string
+		day, n       int
+		has, lacks   []string
+		abbrevs      []string
+	}{
+		{"America/New_York", "2027-03-08", 6, 46, []string{"01:30 EST", "03:00 EDT"}, []string{"02:00 EST", "02:00 EDT", "02:30 EDT", "03:00 EST"}, []string{"EST", "EDT"}},
+		{"America/New_York", "2026-10-26", 6, 50, []string{"01:00 EDT", "01:30 EDT", "01:00 EST", "01:30 EST", "02:00 EST"}, nil, []string{"EDT", "EST"}},
+		{"America/New_York", "2025-01-13", 6, 48, []string{"02:00 EST"}, []string{"02:00 EDT"}, []string{"EST"}},
+		{"Australia/Lord_Howe", "2026-09-28", 6, 47, []string{"01:30 +1030", "02:30 +11"}, []string{"02:00 +1030", "02:00 +11"}, []string{"+1030", "+11"}},
+		{"Australia/Lord_Howe", "2026-03-30", 6, 49, []string{"01:30 +11", "01:30 +1030", "02:00 +1030"}, nil, []string{"+11", "+1030"}},
+		{"Pacific/Chatham", "2026-09-21", 6, 46, []string{"02:30 +1245", "04:00 +1345"}, []string{"03:00 +1245", "03:00 +1345", "03:30 +1345"}, []string{"+1245", "+1345"}},
+		{"America/Santiago", "2026-08-31", 6, 46, []string{"01:00 -03", "23:30 -03"}, []string{"00:00 -04", "00:00 -03", "00:30 -03"}, []string{"-04", "-03"}},
+	}
+	for _, c := range cases {
+		t.Run(c.zone+" "+c.monday, func(t *testing.T) {
+			hm := BuildHeatMapWeek(nil, mustZone(t, c.zone), date(c.monday))
+			day := hm.Days[c.day]
+			labels := slotLabels(day)
+			require.Len(t, day, c.n, "%v", labels)
+			for _, l := range c.has {
+				require.Contains(t, labels, l)
+			}
+			for _, l := range c.lacks {
+				require.NotContains(t, labels, l)
+			}
+			for i := 1; i < len(day); i++ {
+				require.Equal(t, SlotLength, day[i].Start.Sub(day[i-1].Start), "real half hours")
+				require.Less(t, day[i-1].Row, day[i].Row, "row order follows real time")
+			}
+			require.Equal(t, c.abbrevs, hm.Abbrevs())
+		})
+	}
+}

@@ -8,7 +8,8 @@ import (
 	"patt/models"
 )
 
-// SlotsPerDay is the number of 30-minute slots in a day of the heat map.
+// SlotsPerDay is the number of 30-minute slots in an ordinary day of the
+// heat map; a spring-forward day has fewer, a fall-back day more.
 const SlotsPerDay = 48
 
 // SlotLength is one heat-map slot.
@@ -24,52 +25,112 @@ type SlotPlayer struct {
 // Slot is one 30-minute cell of the heat map: the active players whose
 // window covers it wholly, their count and their summed rank weight.
 type Slot struct {
-	Start   time.Time // in the map's zone
-	Label   string    // "21:00"
+	Start  time.Time // in the map's zone
+	Label  string    // "21:00", the wall clock at Start
+	Abbrev string    // "EST", the zone's abbreviation at Start
+	// Repeat marks the second reading of a wall-clock time on a fall-back
+	// day (01:00 EDT, then 01:00 EST).
+	Repeat bool
+	// Row orders the slots of different days in one table: minutes past
+	// midnight on the wall clock ×100; a repeated reading sorts just before
+	// the first reading that follows it in real time.
+	Row     int
 	Weight  int
 	Count   int
 	Players []SlotPlayer
 }
 
-// HeatMap is a week of slots in one zone: Days[d][k] starts at k×30 min on
-// the clock of weekday d (0 = Monday).
+// HeatMap is a week of slots in one zone: Days[d] holds the real half hours
+// of weekday d (0 = Monday) in order — 48 on an ordinary day, 46 on a
+// spring-forward day (02:00 and 02:30 do not exist), 50 on a fall-back day.
 type HeatMap struct {
 	Zone      string
 	Monday    models.Date
-	Days      [7][SlotsPerDay]Slot
+	Days      [7][]Slot
 	MaxWeight int
 	MaxCount  int
 }
 
-// weekSlots lays out the week's slots in zone, with the gap/overlap rules
-// of WallClock (a slot inside a spring-forward gap starts an hour later on
-// the wall, like any other reading of that clock).
+// Abbrevs are the zone abbreviations in force during the week, in order of
+// appearance ("EST", or "EST", "EDT" in a spring-forward week).
+func (hm *HeatMap) Abbrevs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for d := range hm.Days {
+		for _, s := range hm.Days[d] {
+			if !seen[s.Abbrev] {
+				seen[s.Abbrev] = true
+				out = append(out, s.Abbrev)
+			}
+		}
+	}
+	return out
+}
+
+// daySlots are the real half hours of day in zone: from the instant the day
+// starts (local midnight, or the end of a gap that swallows it) to the
+// instant the next day starts, 30 elapsed minutes apart. A spring-forward
+// hour has no slots and a fall-back hour has two, each with its own
+// abbreviation; the clock readings stay on :00 and :30 because zones move
+// their clocks by multiples of 30 minutes.
+func daySlots(day models.Date, zone *time.Location) []Slot {
+	from := WallClock(day, models.TimeOfDay{}, zone)
+	to := WallClock(day.AddDays(1), models.TimeOfDay{}, zone)
+	out := make([]Slot, 0, SlotsPerDay+2)
+	seen := map[string]bool{}
+	for at := from; at.Before(to); at = at.Add(SlotLength) {
+		local := at.In(zone)
+		label := local.Format("15:04")
+		abbrev, _ := local.Zone()
+		s := Slot{Start: local, Label: label, Abbrev: abbrev, Row: rowScale * (local.Hour()*60 + local.Minute()), Repeat: seen[label]}
+		seen[label] = true
+		out = append(out, s)
+	}
+	// A repeated reading sorts after every first reading of the hour that
+	// repeats and before the next reading that is not repeated.
+	next := rowScale * 24 * 60
+	for i := len(out) - 1; i >= 0; i-- {
+		if !out[i].Repeat {
+			next = out[i].Row
+			continue
+		}
+		next--
+		out[i].Row = next
+	}
+	return out
+}
+
+// rowScale spaces the rows of first readings so repeated ones fit between.
+const rowScale = 100
+
+// weekSlots lays out the real half hours of the week in zone.
 func weekSlots(monday models.Date, zone *time.Location) *HeatMap {
 	hm := &HeatMap{Zone: zone.String(), Monday: monday}
 	for d := 0; d < 7; d++ {
-		day := monday.AddDays(d)
-		for k := 0; k < SlotsPerDay; k++ {
-			clock := models.TimeOfDay{Hour: k / 2, Minute: (k % 2) * 30}
-			hm.Days[d][k] = Slot{Start: WallClock(day, clock, zone), Label: HHMM(clock)}
-		}
+		hm.Days[d] = daySlots(monday.AddDays(d), zone)
 	}
 	return hm
 }
 
 // BuildHeatMap lays the active players' windows over the week containing
-// now, in zone (the guild's or the viewer's). A slot counts a player only
-// when one window covers all 30 minutes of it (spec §12).
+// now, in zone (the guild's or the viewer's).
 func BuildHeatMap(players []*RosterPlayer, zone *time.Location, now time.Time) *HeatMap {
-	monday := WeekStart(now, zone)
+	return BuildHeatMapWeek(players, zone, WeekStart(now, zone))
+}
+
+// BuildHeatMapWeek lays the active players' windows over the week whose
+// Monday is monday, in zone. A slot counts a player only when one window
+// covers all 30 minutes of it (spec §12).
+func BuildHeatMapWeek(players []*RosterPlayer, zone *time.Location, monday models.Date) *HeatMap {
 	hm := weekSlots(monday, zone)
-	flat := make([]*Slot, 0, 7*SlotsPerDay)
+	flat := make([]*Slot, 0, 7*SlotsPerDay+4)
 	for d := 0; d < 7; d++ {
-		for k := 0; k < SlotsPerDay; k++ {
+		for k := range hm.Days[d] {
 			flat = append(flat, &hm.Days[d][k])
 		}
 	}
-	// Slot starts only go forward (a DST gap repeats an instant, never goes
-	// back), so each window finds its first slot by binary search.
+	// The slots are real half hours, so their starts strictly increase and
+	// each window finds its first slot by binary search.
 	for _, p := range players {
 		if !p.Active {
 			continue
@@ -137,7 +198,11 @@ func (r RaidStart) MissingText() string {
 // coverage against the targets, then head count, then the earlier start
 // (spec §12). Starts nobody can make are never suggested.
 func BestRaidStarts(players []*RosterPlayer, zone *time.Location, now time.Time, length time.Duration, n int) []RaidStart {
-	monday := WeekStart(now, zone)
+	return BestRaidStartsWeek(players, zone, WeekStart(now, zone), length, n)
+}
+
+// BestRaidStartsWeek is BestRaidStarts over the week whose Monday is monday.
+func BestRaidStartsWeek(players []*RosterPlayer, zone *time.Location, monday models.Date, length time.Duration, n int) []RaidStart {
 	hm := weekSlots(monday, zone)
 	type placed struct {
 		p   *RosterPlayer
@@ -161,7 +226,7 @@ func BestRaidStarts(players []*RosterPlayer, zone *time.Location, now time.Time,
 	}
 	var cands []RaidStart
 	for d := 0; d < 7; d++ {
-		for k := 0; k < SlotsPerDay; k++ {
+		for k := range hm.Days[d] {
 			start := hm.Days[d][k].Start
 			raid := Interval{Start: start, End: start.Add(length)}
 			c := RaidStart{Start: start, DayOfWeek: d, Roles: map[string]int{}, Missing: map[string]int{}}

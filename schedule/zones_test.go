@@ -91,7 +91,7 @@ func TestChicagoWindowCoversSixUTCSlots(t *testing.T) {
 	hm := BuildHeatMap([]*RosterPlayer{p}, time.UTC, utc("2025-01-14 12:00"))
 	var covered []string
 	for d := 0; d < 7; d++ {
-		for k := 0; k < SlotsPerDay; k++ {
+		for k := range hm.Days[d] {
 			if hm.Days[d][k].Count > 0 {
 				covered = append(covered, DayNames[d][:3]+" "+hm.Days[d][k].Label)
 			}
