@@ -1,10 +1,9 @@
 package handlers
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v3"
 
+	"patt/fault"
 	"patt/identity"
 )
 
@@ -18,8 +17,7 @@ func (s *Server) profileCharactersUpdate(c fiber.Ctx) error {
 		OffspecSpecID:      formID(c, "offspec_spec_id"),
 	}
 	err := identity.SaveProfileCharacters(s.db(c), v.PlayerID, in, s.Now())
-	var fe identity.ProfileFieldErrors
-	if errors.As(err, &fe) {
+	if fe := fault.FieldsOf(err); fault.Is(err, fault.KindInvalid) && len(fe) > 0 {
 		page, err := s.profilePage(s.db(c), v.PlayerID)
 		if err != nil {
 			return err

@@ -26,10 +26,13 @@ var ProfileTimezones = []string{
 const maxDisplayName = 100
 
 // ProfileFieldErrors maps a form field to what is wrong with it; the page
-// shows each message beside its field.
+// shows each message beside its field. The save functions report it as a
+// KindInvalid fault (fault.FieldsOf gives it back).
 type ProfileFieldErrors map[string]string
 
-func (e ProfileFieldErrors) Error() string {
+// invalid is the refusal carrying these field messages; its message lists
+// them ("display_name: …; timezone: …") for logs and API callers.
+func (e ProfileFieldErrors) invalid() error {
 	keys := make([]string, 0, len(e))
 	for k := range e {
 		keys = append(keys, k)
@@ -39,7 +42,7 @@ func (e ProfileFieldErrors) Error() string {
 	for _, k := range keys {
 		parts = append(parts, k+": "+e[k])
 	}
-	return strings.Join(parts, "; ")
+	return fault.InvalidFields(strings.Join(parts, "; "), e)
 }
 
 // ErrProfileNotFound means the player behind a session is gone.
@@ -102,7 +105,7 @@ func SaveProfilePreferences(db *gorm.DB, playerID int, in ProfilePreferences, no
 			errs["timezone"] = "Invalid timezone selected"
 		}
 		if len(errs) > 0 {
-			return errs
+			return errs.invalid()
 		}
 		err := tx.Model(&models.Player{}).Where("id = ?", playerID).Updates(map[string]any{
 			"display_name":       in.DisplayName,
@@ -162,7 +165,7 @@ func SaveProfileCharacters(db *gorm.DB, playerID int, in ProfileCharacters, now 
 		checkPick(tx, owned, in.OffspecCharacterID, in.OffspecSpecID, "offspec_character_id", "offspec_spec_id",
 			"Invalid off-spec character selection", "off-spec", errs)
 		if len(errs) > 0 {
-			return errs
+			return errs.invalid()
 		}
 		res := tx.Model(&models.Player{}).Where("id = ?", playerID).Updates(map[string]any{
 			"main_character_id":    in.MainCharacterID,
