@@ -120,6 +120,9 @@ type playerManagerPage struct {
 	// offer: the characters and Discord members nobody has yet.
 	LinkChoices    []identity.BoardCharacter
 	DiscordChoices []identity.BoardDiscordUser
+	// Classes feed the add-a-character form (characters typed in by hand
+	// when there is no Blizzard sync).
+	Classes []identity.ClassWithSpecs
 }
 
 // pmContext is what every card needs besides its player: the choices its
@@ -197,6 +200,9 @@ func (s *Server) playerManagerPage(c fiber.Ctx, f pmFilters) (*playerManagerPage
 		CSRF:           ctx.csrf,
 		LinkChoices:    ctx.unlinked,
 		DiscordChoices: ctx.discord,
+	}
+	if page.Classes, err = identity.ClassesWithSpecs(s.db(c)); err != nil {
+		return nil, err
 	}
 	if !f.Focus.IsZero() {
 		page.focus(f.Focus, board.FocusOn(f.Focus))

@@ -60,6 +60,15 @@ type ProfileCharactersForm struct {
 	OffspecSpecID      int
 	Errors             identity.ProfileFieldErrors
 	Saved              string
+	// Owned lists the player's characters, each marked when it is their
+	// own claim an officer has not confirmed yet.
+	Owned []ProfileOwnedCharacter
+}
+
+// ProfileOwnedCharacter is one line of the player's character list.
+type ProfileOwnedCharacter struct {
+	Name, Realm, ClassName string
+	Unverified             bool
 }
 
 // ProfileCharacterOption is one owned character in the dropdowns.
@@ -134,6 +143,15 @@ func (s *Server) profilePage(db *gorm.DB, playerID int) (*ProfilePage, error) {
 		return nil, err
 	}
 	page.CalendarURL = s.calendarURL(token)
+	for _, link := range p.Characters {
+		if ch := link.Character; ch != nil {
+			oc := ProfileOwnedCharacter{Name: ch.Name, Realm: realmLabel(ch), Unverified: identity.Unverified(link)}
+			if ch.Class != nil {
+				oc.ClassName = ch.Class.Name
+			}
+			page.Characters.Owned = append(page.Characters.Owned, oc)
+		}
+	}
 	for _, ch := range p.OwnedCharacters() {
 		page.Characters.Characters = append(page.Characters.Characters, ProfileCharacterOption{
 			ID: ch.ID, Label: ch.Name + " — " + realmLabel(ch), ClassID: deref(ch.ClassID),

@@ -73,6 +73,7 @@ func (s *Server) routes(app *fiber.App) {
 	profile.Get("/", s.profileShow)
 	profile.Post("/info", s.profileInfoUpdate)
 	profile.Post("/characters", s.profileCharactersUpdate)
+	profile.Post("/characters/add", s.profileCharacterAdd) // a character of their own, unverified
 	profile.Post("/password", passwordLimited, s.profilePasswordUpdate)
 	profile.Post("/sessions/end-all", s.profileSessionsEndAll) // log out everywhere (before :id)
 	profile.Post("/sessions/:id/end", s.profileSessionEnd)     // log out one session
@@ -138,6 +139,8 @@ func (s *Server) routes(app *fiber.App) {
 	pm.Post("/:id/invite/revoke", s.adminPlayerInviteRevoke)
 	pm.Post("/:id/delete", s.adminPlayerDelete)
 	chars := admin.Group("/characters")
+	chars.Post("/", s.adminCharacterAdd)                // typed in by hand (no Blizzard sync)
+	chars.Post("/:id/confirm", s.adminCharacterConfirm) // vouch for a member's own
 	chars.Post("/:id/role", s.adminCharacterSetRole)
 	chars.Post("/:id/unlink", s.adminCharacterUnlink)
 	chars.Post("/:id/delete", s.adminCharacterDelete)
