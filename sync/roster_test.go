@@ -87,7 +87,7 @@ func TestRosterSyncStoresProfileFields(t *testing.T) {
 		// Level and item level move; the second run updates, adds nothing.
 		h.fake.Update(func() {
 			m := member(1, "Trogmoon", 0)
-			m.Level, m.ItemLevel, m.Modified = 81, 640, now
+			m.Level, m.ItemLevel, m.Modified = 81, 640, time.Now().UTC().Add(time.Hour) // changed after the first sync
 			h.fake.SetMembersLocked("senjin", "pull-all-the-things", []*fakeblizzard.Member{m, member(2, "Zatañña", 3), member(3, "Mal'dor", 4)})
 		})
 		st, err = h.sync(t, false)
