@@ -306,10 +306,19 @@ func writeVTimezone(line func(string), zone *time.Location, now time.Time) {
 	line("END:VTIMEZONE")
 }
 
-// escapeICal escapes a TEXT value (RFC 5545 §3.3.11).
+// escapeICal escapes a TEXT value (RFC 5545 §3.3.11): backslash, ; and ,
+// escaped, every line break (CR LF, LF, CR, U+2028/9) written as \n, and
+// the other control characters — which §3.1 forbids in a value — dropped,
+// so no text can end its line and forge the next property or event.
 func escapeICal(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
-	return r.Replace(s)
+	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`,
+		"\u2028", `\n`, "\u2029", `\n`)
+	return strings.Map(func(r rune) rune {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return -1
+		}
+		return r
+	}, r.Replace(s))
 }
 
 // foldICal splits a content line into chunks of at most 75 octets joined by

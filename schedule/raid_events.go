@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"time"
 
 	"gorm.io/gorm"
@@ -72,7 +73,10 @@ func (in RaidEventInput) apply(tx *gorm.DB, e *models.RaidEvent, guild *time.Loc
 	}
 	if in.LogURL != nil {
 		u := strings.TrimSpace(*in.LogURL)
-		if len(u) > 500 || (u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://")) {
+		// No control characters or spaces: a CR LF in a URL would end the
+		// line it is written on (iCal, headers) and forge what follows.
+		if len(u) > 500 || (u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://")) ||
+			strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) {
 			return fieldErr("log_url", "log_url must be an http(s) link of at most 500 characters")
 		}
 		if u == "" {
