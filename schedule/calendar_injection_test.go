@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"patt/dbtest"
 	"patt/fault"
@@ -53,4 +54,3 @@ func TestCalendarFeedCannotBeForged(t *testing.T) {
 }
 
 func unfold(feed string) string { return strings.ReplaceAll(feed, "\r\n ", "") }
-
