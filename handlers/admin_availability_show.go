@@ -25,6 +25,10 @@ type adminAvailabilityPage struct {
 	Zones       []string
 	GuildZone   string
 	ViewerZone  string
+	// WeekOf is the Monday of the week shown (on the guild's clock) as
+	// YYYY-MM-DD; PrevWeek and NextWeek are its neighbours, WeekLabel
+	// prints it ("Mon 9 Mar – Sun 15 Mar 2027").
+	WeekOf, PrevWeek, NextWeek, WeekLabel string
 }
 
 type dayCard struct {
@@ -107,6 +111,28 @@ func barClass(colour string) string {
 func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 	now := s.Now()
 	guild := s.Config.GuildTimezone
+	// One week for the whole page: the by-day cards, the heat map and the
+	// best starts all show the week of ?week_of= (any date in it) on the
+	// guild's clock, whatever zone the heat map is drawn in.
+	monday, err := schedule.ParseWeek("week_of", c.Query("week_of"), now, guild)
+	if err != nil {
+		return err
+	}
+	zone := guild
+	zoneMode := "guild"
+	switch q := c.Query("zone"); q {
+	case "", "guild":
+	case "mine":
+		zoneMode = "mine"
+		zone = schedule.LoadZone(s.scheduleViewerZone(c))
+	default:
+		if zone, err = schedule.ParseZone("zone", q); err != nil {
+			return err
+		}
+		if q != guild.String() {
+			zoneMode = q
+		}
+	}
 	players, total, weight, err := schedule.LoadRoster(s.db(c))
 	if err != nil {
 		return err
@@ -115,9 +141,11 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	byDay := schedule.AvailabilityByDay(players, total, weight, nights, guild, now)
+	byDay := schedule.AvailabilityByDayWeek(players, total, weight, nights, guild, monday)
 
-	page := adminAvailabilityPage{TotalActive: total, GuildZone: guild.String(), ViewerZone: s.scheduleViewerZone(c), ZoneMode: "guild"}
+	page := adminAvailabilityPage{TotalActive: total, GuildZone: guild.String(), ViewerZone: s.scheduleViewerZone(c), ZoneMode: zoneMode,
+		WeekOf: monday.String(), PrevWeek: monday.AddDays(-7).String(), NextWeek: monday.AddDays(7).String(),
+		WeekLabel: weekLabel(monday)}
 	for _, d := range byDay.Days {
 		card := dayCard{DaySummary: d, BarClass: barClass(d.Colour), WidthClass: widthClass(d.AvailabilityPct)}
 		if d.RaidSlotCount != nil {
@@ -145,17 +173,13 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 		page.EventDays[i].CSRF = csrfToken(c)
 	}
 
-	zone := guild
-	switch q := c.Query("zone"); {
-	case q == "mine":
-		page.ZoneMode = "mine"
-		zone = schedule.LoadZone(page.ViewerZone)
-	case schedule.IsPlayerZone(q) && q != guild.String():
-		page.ZoneMode = q
-		zone = schedule.LoadZone(q)
-	}
+	// The zone list is the players' list; a zone asked for by name that is
+	// not on it is added so the select shows what is drawn.
 	page.Zones = schedule.PlayerZones
-	page.Heat = buildHeatView(schedule.BuildHeatMap(players, zone, now))
+	if zoneMode != "guild" && zoneMode != "mine" && !schedule.IsPlayerZone(zoneMode) {
+		page.Zones = append([]string{zoneMode}, schedule.PlayerZones...)
+	}
+	page.Heat = buildHeatView(schedule.BuildHeatMapWeek(players, zone, monday))
 
 	page.Duration = 120
 	if m, err := strconv.Atoi(c.Query("duration")); err == nil && m >= 30 && m <= 360 && m%30 == 0 {
@@ -164,7 +188,7 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 	for _, m := range []int{60, 90, 120, 150, 180, 240} {
 		page.Durations = append(page.Durations, durationOption{Minutes: m, Label: durationLabel(m), Selected: m == page.Duration})
 	}
-	for _, b := range schedule.BestRaidStarts(players, zone, now, time.Duration(page.Duration)*time.Minute, 3) {
+	for _, b := range schedule.BestRaidStartsWeek(players, zone, monday, time.Duration(page.Duration)*time.Minute, 3) {
 		var names []string
 		for _, p := range b.Players {
 			names = append(names, p.Name)
@@ -177,6 +201,13 @@ func (s *Server) adminAvailabilityShow(c fiber.Ctx) error {
 			Missing: missing, Players: strings.Join(names, ", ")})
 	}
 	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/availability", &Page{Title: "Availability", Data: page})
+}
+
+// weekLabel prints a week by its Monday: "Mon 9 Mar – Sun 15 Mar 2027".
+func weekLabel(monday models.Date) string {
+	sun := monday.AddDays(6)
+	return "Mon " + strconv.Itoa(monday.Day) + " " + monday.Month.String()[:3] + " – Sun " +
+		strconv.Itoa(sun.Day) + " " + sun.Month.String()[:3] + " " + strconv.Itoa(sun.Year)
 }
 
 func durationLabel(m int) string {

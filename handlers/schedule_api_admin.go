@@ -28,9 +28,14 @@ func recurringJSON(e models.RecurringEvent) recurringEventJSON {
 }
 
 // scheduleAPIAvailabilityByDay answers GET /api/v1/admin/availability-by-day
-// (spec §4.2, with the conversions and the raid-slot count).
+// (spec §4.2, with the conversions and the raid-slot count). ?week_of=
+// (any date of the week, YYYY-MM-DD) picks the week; default this week.
 func (s *Server) scheduleAPIAvailabilityByDay(c fiber.Ctx) error {
-	out, err := schedule.LoadAvailabilityByDay(s.db(c), s.Config.GuildTimezone, s.Now())
+	monday, err := schedule.ParseWeek("week_of", c.Query("week_of"), s.Now(), s.Config.GuildTimezone)
+	if err != nil {
+		return err
+	}
+	out, err := schedule.LoadAvailabilityByDayWeek(s.db(c), s.Config.GuildTimezone, monday)
 	if err != nil {
 		return err
 	}

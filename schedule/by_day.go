@@ -104,7 +104,13 @@ type ByDay struct {
 // week containing now, so the offsets are the ones in force this week.
 // nights holds the active recurring event of each weekday.
 func AvailabilityByDay(players []*RosterPlayer, totalActive, totalWeight int, nights map[int]models.RecurringEvent, guild *time.Location, now time.Time) ByDay {
-	monday := WeekStart(now, guild)
+	return AvailabilityByDayWeek(players, totalActive, totalWeight, nights, guild, WeekStart(now, guild))
+}
+
+// AvailabilityByDayWeek is AvailabilityByDay for the week whose Monday (on
+// the guild's clock) is monday, so officers can plan next week or check a
+// week with a DST change.
+func AvailabilityByDayWeek(players []*RosterPlayer, totalActive, totalWeight int, nights map[int]models.RecurringEvent, guild *time.Location, monday models.Date) ByDay {
 	out := ByDay{TotalActivePlayers: totalActive, TotalActiveWeight: totalWeight, Zone: guild.String(), WeekOf: monday.String(), Days: make([]DaySummary, 7)}
 
 	var raidSlot [7]*Interval
@@ -197,6 +203,12 @@ func ActiveRaidNights(db *gorm.DB) (map[int]models.RecurringEvent, error) {
 // LoadAvailabilityByDay loads the roster and raid nights and computes
 // AvailabilityByDay.
 func LoadAvailabilityByDay(db *gorm.DB, guild *time.Location, now time.Time) (ByDay, error) {
+	return LoadAvailabilityByDayWeek(db, guild, WeekStart(now, guild))
+}
+
+// LoadAvailabilityByDayWeek is LoadAvailabilityByDay for the week whose
+// Monday is monday.
+func LoadAvailabilityByDayWeek(db *gorm.DB, guild *time.Location, monday models.Date) (ByDay, error) {
 	players, total, weight, err := LoadRoster(db)
 	if err != nil {
 		return ByDay{}, err
@@ -205,5 +217,5 @@ func LoadAvailabilityByDay(db *gorm.DB, guild *time.Location, now time.Time) (By
 	if err != nil {
 		return ByDay{}, err
 	}
-	return AvailabilityByDay(players, total, weight, nights, guild, now), nil
+	return AvailabilityByDayWeek(players, total, weight, nights, guild, monday), nil
 }

@@ -2,8 +2,10 @@ package schedule
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
+	"patt/fault"
 	"patt/models"
 )
 
@@ -112,4 +114,33 @@ func ParseClock(s string) (models.TimeOfDay, error) {
 // HHMM renders a wall-clock time as "21:00".
 func HHMM(t models.TimeOfDay) string {
 	return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute)
+}
+
+// ParseZone loads any IANA zone name a viewer asks for ("Asia/Kathmandu",
+// "Pacific/Chatham"); anything else is refused with a message naming it,
+// never silently replaced by another zone. "Local" is refused: it would be
+// the server's zone, which means nothing to a viewer.
+func ParseZone(field, name string) (*time.Location, error) {
+	if name == "" || name == "Local" || strings.ContainsAny(name, " \\") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+		return nil, fault.Invalid(field, fmt.Sprintf("%s must be an IANA time zone name such as America/New_York, got %q", field, name))
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fault.Invalid(field, fmt.Sprintf("%s: unknown time zone %q (want an IANA name such as America/New_York)", field, name))
+	}
+	return loc, nil
+}
+
+// ParseWeek reads a week parameter: any date "YYYY-MM-DD" picks the ISO
+// week (Monday to Sunday) that contains it; "" is the week containing now
+// on zone's clock. The result is that week's Monday.
+func ParseWeek(field, s string, now time.Time, zone *time.Location) (models.Date, error) {
+	if s == "" {
+		return WeekStart(now, zone), nil
+	}
+	d, err := models.ParseDate(s)
+	if err != nil || d.Year < 1900 || d.Year > 2200 {
+		return models.Date{}, fault.Invalid(field, fmt.Sprintf("%s must be a date YYYY-MM-DD, got %q", field, s))
+	}
+	return d.AddDays(-d.DayOfWeek()), nil
 }
