@@ -123,6 +123,8 @@ type playerManagerPage struct {
 	// Classes feed the add-a-character form (characters typed in by hand
 	// when there is no Blizzard sync).
 	Classes []identity.ClassWithSpecs
+	// CountUnverified: members' own unconfirmed characters count on the roster.
+	CountUnverified bool
 }
 
 // pmContext is what every card needs besides its player: the choices its
@@ -202,6 +204,9 @@ func (s *Server) playerManagerPage(c fiber.Ctx, f pmFilters) (*playerManagerPage
 		DiscordChoices: ctx.discord,
 	}
 	if page.Classes, err = identity.ClassesWithSpecs(s.db(c)); err != nil {
+		return nil, err
+	}
+	if page.CountUnverified, err = identity.CountUnverified(s.db(c)); err != nil {
 		return nil, err
 	}
 	if !f.Focus.IsZero() {

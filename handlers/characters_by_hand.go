@@ -68,3 +68,16 @@ func (s *Server) profileCharacterAdd(c fiber.Ctx) error {
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/profile#characters")
 }
+
+// POST /admin/players/settings {count_unverified: "1" or absent} — whether
+// members' own unconfirmed characters count on the roster.
+func (s *Server) adminCountUnverified(c fiber.Ctx) error {
+	on := c.FormValue("count_unverified") != ""
+	if err := identity.SetCountUnverified(s.db(c), actorOf(c), on, s.Now()); err != nil {
+		return err
+	}
+	if wantsJSON(c) {
+		return apiOK(c, fiber.Map{"count_unverified": on})
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/players")
+}

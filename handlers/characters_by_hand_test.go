@@ -156,3 +156,49 @@ func TestMemberAddsOwnCharacterUnverified(t *testing.T) {
 		require.False(t, identity.Unverified(link))
 	})
 }
+
+// A member's own character counts on the roster only once an officer
+// confirms it or allows unconfirmed characters.
+func TestUnverifiedCharactersOnTheRoster(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, s := testApp(t, db)
+		me, user := seedMember(t, db, "Jay", 2)
+		_, officer := seedMember(t, db, "Offy", 4)
+		mage, frost := classAndSpec(t, db, "Mage", "Frost")
+		b := newBrowser(t, app).loginAs(s, user)
+		resp, env := b.postJSONForm("/profile/characters/add", url.Values{"name": {"Jaina"}, "realm": {"Proudmoore"},
+			"class_id": {strconv.Itoa(mage)}, "spec_id": {strconv.Itoa(frost)}})
+		require.Equal(t, 201, resp.StatusCode, env)
+		var ch models.Character
+		require.NoError(t, db.Where("character_name = ?", "Jaina").Take(&ch).Error)
+		resp, _ = b.postForm("/profile/characters", url.Values{"main_character_id": {strconv.Itoa(ch.ID)}, "main_spec_id": {strconv.Itoa(frost)}})
+		require.Less(t, resp.StatusCode, 400)
+		var p models.Player
+		require.NoError(t, db.Take(&p, me.ID).Error)
+		require.NotNil(t, p.MainCharacterID, "the member chose the character as main")
+
+		_, page := get(t, app, "/roster")
+		require.NotContains(t, page, "Jaina", "unconfirmed: not on the roster")
+
+		ob := newBrowser(t, app).loginAs(s, officer)
+		_, pm := ob.get("/admin/players")
+		require.Contains(t, pm, `name="count_unverified"`)
+		resp, _ = ob.postForm("/admin/players/settings", url.Values{"count_unverified": {"1"}})
+		require.Equal(t, 303, resp.StatusCode)
+		_, page = get(t, app, "/roster")
+		require.Contains(t, page, "Jaina", "allowed by the officer")
+
+		resp, _ = ob.postForm("/admin/players/settings", url.Values{})
+		require.Equal(t, 303, resp.StatusCode)
+		_, page = get(t, app, "/roster")
+		require.NotContains(t, page, "Jaina")
+
+		resp, _ = b.postForm("/admin/players/settings", url.Values{"count_unverified": {"1"}})
+		require.Equal(t, 403, resp.StatusCode, "members may not switch it")
+
+		resp, _ = ob.postForm("/admin/characters/"+strconv.Itoa(ch.ID)+"/confirm", url.Values{})
+		require.Equal(t, 303, resp.StatusCode)
+		_, page = get(t, app, "/roster")
+		require.Contains(t, page, "Jaina", "confirmed")
+	})
+}

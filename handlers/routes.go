@@ -128,6 +128,7 @@ func (s *Server) routes(app *fiber.App) {
 	pm.Get("/board", s.adminPlayersBoard)            // fragment: all three columns
 	pm.Get("/counts", s.adminPlayersCounts)          // fragment: live counts
 	pm.Post("/", s.adminPlayerCreate)
+	pm.Post("/settings", s.adminCountUnverified)   // members' own characters on the roster or not
 	pm.Get("/:id/card", s.adminPlayerCard)         // fragment: the player's card
 	pm.Get("/:id/rename", s.adminPlayerRenameForm) // fragment: inline rename form
 	pm.Post("/:id/rename", s.adminPlayerRename)

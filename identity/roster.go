@@ -62,11 +62,40 @@ func Roster(db *gorm.DB) ([]RosterPlayer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load roster: %w", err)
 	}
+	countUnverified, err := CountUnverified(db)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]RosterPlayer, 0, len(players))
 	for i := range players {
-		out = append(out, rosterPlayer(&players[i]))
+		p := &players[i]
+		if !countUnverified {
+			if !dropUnverified(p) {
+				continue // their main is an unconfirmed claim
+			}
+		}
+		out = append(out, rosterPlayer(p))
 	}
 	return out, nil
+}
+
+// dropUnverified removes the player's unconfirmed own characters (a
+// member's claim an officer has not confirmed) and reports whether the
+// player still has a main to be on the roster with.
+func dropUnverified(p *models.Player) bool {
+	links := p.Characters[:0]
+	keep := true
+	for _, l := range p.Characters {
+		if Unverified(l) {
+			if p.MainCharacterID != nil && l.CharacterID == *p.MainCharacterID {
+				keep = false
+			}
+			continue
+		}
+		links = append(links, l)
+	}
+	p.Characters = links
+	return keep
 }
 
 func rosterPlayer(p *models.Player) RosterPlayer {

@@ -39,6 +39,7 @@ var steps = []*gormigrate.Migration{
 	step0100AddonUploads,
 	step0101CharacterAddonColumns,
 	step0110PattRaidSignups,
+	step0120GuildSettings,
 }
 
 // historyTable records which steps ran (gormigrate's bookkeeping). It sits

@@ -202,6 +202,7 @@ func All() []any {
 		&DMOutbox{}, &BotStatus{},
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 		&AddonUploader{}, &AddonUpload{},
+		&GuildSettings{},
 	}
 }
 
