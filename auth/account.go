@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -156,7 +157,9 @@ func Register(db *gorm.DB, code, discordUsername, password string, now time.Time
 // learns that the account is inactive.
 func Login(db *gorm.DB, username, password string) (*Account, error) {
 	username = NormalizeUsername(username)
-	if username == "" || password == "" {
+	// No stored name has a control character (Postgres refuses even to
+	// compare a NUL byte): such a name is just a wrong one, never a 500.
+	if username == "" || password == "" || len(username) > maxUsernameLen || strings.ContainsFunc(username, unicode.IsControl) {
 		SpendPasswordTime(password)
 		return nil, ErrInvalidCredentials
 	}

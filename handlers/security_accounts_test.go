@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -91,5 +92,24 @@ func TestDeactivatedPlayerIsStopped(t *testing.T) {
 		require.Equal(t, 200, resp.StatusCode, body)
 		resp, _ = apiCall(t, app, before, "GET", "/api/v1/auth/me", "")
 		require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a token from before the deactivation stays dead")
+	})
+}
+
+// Issue 10 item 6 (the unauthenticated part): a NUL byte or another
+// control character in the login name is a wrong login (401), never a 500
+// on Postgres.
+func TestLoginWithControlCharactersIsJustWrong(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, _ := testApp(t, db)
+		seedMember(t, db, "Trog", 2)
+		for _, name := range []string{"tr\u0000og", "trog\u0000", "\u0000", "tr\u001bog", strings.Repeat("x", 5000)} {
+			resp, body := apiCall(t, app, "", "POST", "/api/v1/auth/login",
+				`{"discord_username":`+string(jsonString(name))+`,"password":"correct-horse-1"}`)
+			require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%q: %s", name, body)
+			b := newBrowser(t, app)
+			b.get("/login")
+			resp, _ = b.postForm("/login", url.Values{"discord_username": {name}, "password": {"correct-horse-1"}})
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%q", name)
+		}
 	})
 }
