@@ -65,6 +65,11 @@ type DayPlayer struct {
 	GuildStart     string  `json:"guild_start"`
 	GuildEnd       string  `json:"guild_end"`
 	CoversRaidSlot bool    `json:"covers_raid_slot"`
+	// CarriedOver marks a player listed only because a window that started
+	// the day before (on the guild's clock) covers this day's raid night;
+	// they are not in available_count, but the covers_raid_slot flags then
+	// add up to raid_slot_count (issue 18).
+	CarriedOver bool `json:"carried_over"`
 }
 
 // DaySummary is one guild weekday of the availability dashboard.
@@ -133,11 +138,14 @@ func AvailabilityByDayWeek(players []*RosterPlayer, totalActive, totalWeight int
 		zone := p.Zone()
 		counted := [7]bool{}
 		covers := [7]bool{}
+		var coverIv [7]Interval
+		var coverW [7]Window
 		for _, w := range p.Windows {
 			for _, iv := range w.around(monday, zone) {
 				for d := 0; d < 7; d++ {
-					if raidSlot[d] != nil && iv.Contains(*raidSlot[d]) {
+					if raidSlot[d] != nil && !covers[d] && iv.Contains(*raidSlot[d]) {
 						covers[d] = true
+						coverIv[d], coverW[d] = iv, w
 					}
 				}
 			}
@@ -172,9 +180,28 @@ func AvailabilityByDayWeek(players []*RosterPlayer, totalActive, totalWeight int
 			day.Players = append(day.Players, dp)
 		}
 		for d := 0; d < 7; d++ {
-			if covers[d] {
-				*out.Days[d].RaidSlotCount++
+			if !covers[d] {
+				continue
 			}
+			*out.Days[d].RaidSlotCount++
+			if counted[d] {
+				continue
+			}
+			// Covered from a window that started on an earlier guild day.
+			iv, w := coverIv[d], coverW[d]
+			dp := DayPlayer{PlayerID: p.PlayerID, DisplayName: p.DisplayName, SchedulingWeight: p.Weight,
+				EarliestStart: HHMM(w.Start), AvailableHours: w.Hours, Timezone: p.Timezone,
+				GuildStart: iv.Start.In(guild).Format("15:04"), GuildEnd: iv.End.In(guild).Format("15:04"),
+				CoversRaidSlot: true, CarriedOver: true}
+			if p.RankName != "" {
+				name := p.RankName
+				dp.Rank = &name
+			}
+			if p.MainRole != "" {
+				role := p.MainRole
+				dp.MainRole = &role
+			}
+			out.Days[d].Players = append(out.Days[d].Players, dp)
 		}
 	}
 	for d := range out.Days {

@@ -179,3 +179,42 @@ func TestHeatMapRowsAroundDST(t *testing.T) {
 		})
 	}
 }
+
+// Issue 18 item 6: a Wednesday 00:00 raid covered by windows that start on
+// Tuesday evening: those players are listed on Wednesday, marked as carried
+// over, so the covers_raid_slot flags add up to raid_slot_count.
+func TestRaidSlotFlagsAddUpToCount(t *testing.T) {
+	ny := mustZone(t, "America/New_York")
+	now := utc("2027-03-10 12:00")
+	var players []*RosterPlayer
+	add := func(zone string, day int, start string, hours float64) {
+		i := len(players)
+		players = append(players, &RosterPlayer{PlayerID: i + 1, DisplayName: string(rune('A' + i)), Timezone: zone,
+			Active: true, Weight: 1, Windows: []Window{{Day: day, Start: clock(start), Hours: hours}}})
+	}
+	add("America/New_York", 1, "22:00", 4)    // Tue 22:00–02:00
+	add("America/New_York", 1, "23:30", 3)    // Tue 23:30–02:30
+	add("America/Chicago", 1, "21:00", 4.1)   // Tue 22:00 NY – 02:06
+	add("Europe/London", 2, "04:00", 3)       // Wed 04:00 GMT = Tue 23:00 EST – 02:00
+	add("America/New_York", 2, "00:00", 2)    // Wed 00:00–02:00
+	add("America/Los_Angeles", 1, "21:00", 2) // Wed 00:00–02:00 NY
+	add("America/New_York", 2, "00:30", 2)    // misses the start
+	nights := map[int]models.RecurringEvent{2: {ID: 1, Label: "Late", DayOfWeek: 2, DefaultStartTime: clock("00:00"), DefaultDurationMinutes: 120, IsActive: true}}
+	got := AvailabilityByDay(players, len(players), len(players), nights, ny, now)
+	wed := got.Days[2]
+	require.NotNil(t, wed.RaidSlotCount)
+	flags, carried := 0, 0
+	for _, p := range wed.Players {
+		if p.CoversRaidSlot {
+			flags++
+		}
+		if p.CarriedOver {
+			carried++
+			require.True(t, p.CoversRaidSlot)
+		}
+	}
+	require.Equal(t, *wed.RaidSlotCount, flags, "flags add up to the count")
+	require.Equal(t, 4, carried, "the four windows starting Tuesday evening on the guild clock")
+	require.Equal(t, 6, *wed.RaidSlotCount)
+	require.Equal(t, 3, wed.AvailableCount, "carried-over players are not counted as starting Wednesday")
+}
