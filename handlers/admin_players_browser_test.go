@@ -138,6 +138,22 @@ func TestAdminIdentityToolsInBrowser(t *testing.T) {
 	browsertest.WaitFor(t, ctx, "the characters count after the drop", `document.querySelector('#pm-chars-count').textContent === '(2 total, 0 unlinked)'`)
 	browsertest.WaitFor(t, ctx, "Alpha's card no longer offering it", "!"+alphaOffers)
 
+	// A chip button (no form of its own: form="pm-act") posts through htmx
+	// with the CSRF header and swaps just the card, with no page load.
+	offspec := fmt.Sprintf(`%s .pm-chip[data-char-id="%d"] button[value="offspec"]`, card, loose.ID)
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`window.pattNoReload = true`, nil),
+		chromedp.Click(offspec, chromedp.ByQuery),
+	))
+	browsertest.WaitFor(t, ctx, "the off-spec badge on Bravo's card", fmt.Sprintf(`document.querySelector('%s .pm-chip[data-char-id="%d"] .pm-badge--offspec')`, card, loose.ID))
+	var noReload bool
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`window.pattNoReload === true`, &noReload)))
+	require.True(t, noReload, "htmx swapped the card; the page did not reload")
+	var bravoNow models.Player
+	require.NoError(t, db.Take(&bravoNow, bravo.ID).Error)
+	require.NotNil(t, bravoNow.OffspecCharacterID)
+	require.Equal(t, loose.ID, *bravoNow.OffspecCharacterID)
+
 	var link models.PlayerCharacter
 	require.NoError(t, db.Where("character_id = ?", loose.ID).Take(&link).Error)
 	require.Equal(t, bravo.ID, link.PlayerID, "the drop linked the character in the database")
