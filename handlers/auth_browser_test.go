@@ -77,6 +77,9 @@ func TestAccountFlowInBrowser(t *testing.T) {
 	// Choosing the paladin leaves only paladin specs in the spec list.
 	var visibleGroups []string
 	require.NoError(t, chromedp.Run(ctx,
+		// profile.js binds on DOMContentLoaded; under -race the page can be
+		// visible before that, so wait until the filter is bound.
+		chromedp.WaitReady(`#profile-main_character_id[data-spec-filter-bound]`, chromedp.ByQuery),
 		chromedp.Evaluate(`(() => { const s = document.querySelector('#profile-main_character_id');
 			s.value = '`+strconv.Itoa(pala.ID)+`'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`, nil),
 		chromedp.Evaluate(`[...document.querySelectorAll('#profile-main_spec_id optgroup')].filter(g => !g.hidden).map(g => g.label)`, &visibleGroups),

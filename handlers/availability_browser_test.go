@@ -103,7 +103,7 @@ func TestAvailabilityInBrowser(t *testing.T) {
 	require.Equal(t, "1 / 2", sunCount, "Sydney Monday morning = New York Sunday evening")
 	require.NoError(t, chromedp.Run(octx, chromedp.Evaluate(
 		`[...document.querySelectorAll('.heatmap tbody tr')][37].children[5].getAttribute('title')`, &heatTitle)))
-	require.Equal(t, "Friday 18:30 · weight 1 · 1 available: Roo", heatTitle)
+	require.Equal(t, "Friday 18:30 EST · weight 1 · 1 available: Roo", heatTitle, "each heat-map cell names the abbreviation in force (January: EST)")
 	browsertest.Screenshot(t, octx, "admin-availability.png")
 
 	// Raid events: a past Friday raid, attendance toggled with htmx, and
