@@ -1,13 +1,12 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
+	"patt/logtest"
 	"testing"
 	"time"
 
@@ -20,23 +19,6 @@ import (
 	"patt/config"
 	"patt/dbtest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,7 +36,7 @@ func TestRunServesAndShutsDownInOrder(t *testing.T) {
 			"PATT_JWT_SECRET": "0123456789abcdef0123456789abcdef-test"}
 		cfg, err := config.Load(func(k string) string { return env[k] })
 		require.NoError(t, err)
-		logs := &syncBuffer{}
+		logs := &logtest.Buffer{}
 		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
 		require.NoError(t, err)
 

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"log/slog"
+	"patt/logtest"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func TestRaidJobs(t *testing.T) {
 			"PATT_RAID_HELPER_API_URL": f.BaseURL()}
 		cfg, err := config.Load(func(k string) string { return env[k] })
 		require.NoError(t, err)
-		logs := &syncBuffer{}
+		logs := &logtest.Buffer{}
 		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
 		require.NoError(t, err)
 		require.Contains(t, logs.String(), "raid-helper booking off")

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"patt/logtest"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,7 @@ func TestBadTokenIsLoggedOnceAndTheSiteKeepsServing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		setup(t, db)
 		cfg := appConfig(t, "not-the-token")
-		logs := &logBuf{}
+		logs := &logtest.Buffer{}
 		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -145,7 +146,7 @@ func TestServeConnectsWithRetriesAndClosesTheBotBeforeTheDatabase(t *testing.T) 
 		setup(t, db)
 		fake.RefuseGateway(1)
 		cfg := appConfig(t, "test-token")
-		logs := &logBuf{}
+		logs := &logtest.Buffer{}
 		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(context.Background())

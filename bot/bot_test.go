@@ -1,15 +1,14 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"patt/logtest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,24 +33,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// logBuf is a concurrency-safe log sink.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 const (
 	roleInitiate = "900000000000000111"
 	roleMember   = "900000000000000222"
@@ -74,10 +55,10 @@ func setup(t *testing.T, db *gorm.DB) {
 	}
 }
 
-func newBot(t *testing.T, db *gorm.DB, logs *logBuf) *bot.Bot {
+func newBot(t *testing.T, db *gorm.DB, logs *logtest.Buffer) *bot.Bot {
 	t.Helper()
 	if logs == nil {
-		logs = &logBuf{}
+		logs = &logtest.Buffer{}
 	}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, testWriter{t}), nil))
 	b := bot.New(db, bot.Options{Token: "test-token", GuildID: fake.GuildID, APIURL: fake.URL(),
@@ -263,7 +244,7 @@ func TestOneGatewayPerClusterAndTakeover(t *testing.T) {
 func TestWrongGuildAndAuditChannelAreSaidOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		setup(t, db)
-		logs := &logBuf{}
+		logs := &logtest.Buffer{}
 		log := slog.New(slog.NewTextHandler(logs, nil))
 		wrong := bot.New(db, bot.Options{Token: "test-token", GuildID: "900000000000000777", APIURL: fake.URL(), Instance: "test"}, log,
 			func() time.Time { return time.Now().UTC() })

@@ -11,8 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"patt/logtest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -128,24 +128,6 @@ func exportInGame(t *testing.T, file string, at time.Time, note string) {
 	require.NoError(t, os.Rename(tmp, file))
 }
 
-// syncBuffer is a log sink tests can read while the companion writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var t0 = time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)
 
 // The end-to-end path in -once mode: addon → file → companion → site.
@@ -156,7 +138,7 @@ func TestOnceUploadsANewExportOnce(t *testing.T) {
 	exportInGame(t, file, t0, "GM / Mike")
 	args := []string{"-once", "-server", s.url, "-key", s.key, "-wow-dir", wowDir, "-dir", dir}
 
-	var out syncBuffer
+	var out logtest.Buffer
 	require.Equal(t, 0, run(context.Background(), args, noEnv, &out), out.String())
 	require.Equal(t, "GM / Mike", s.note(t))
 	require.Contains(t, out.String(), "uploaded")
@@ -190,7 +172,7 @@ func TestOnceWithABadKeySaysSo(t *testing.T) {
 	s := startSite(t)
 	wowDir, file := wtf(t)
 	exportInGame(t, file, t0, "x")
-	var out syncBuffer
+	var out logtest.Buffer
 	code := run(context.Background(), []string{"-once", "-server", s.url, "-key", "pattk_00000000_nope", "-wow-dir", wowDir, "-dir", t.TempDir()}, noEnv, &out)
 	require.Equal(t, 1, code)
 	require.Contains(t, out.String(), "the site refused the key (401 Invalid API key.)")
@@ -203,7 +185,7 @@ func TestOnceRetriesWhileTheSiteIsDownThenGivesUp(t *testing.T) {
 	s.down.Store(true)
 	wowDir, file := wtf(t)
 	exportInGame(t, file, t0, "x")
-	var out syncBuffer
+	var out logtest.Buffer
 	cfgDir := t.TempDir()
 	c := testCompanion(t, s, wowDir, cfgDir, &out)
 	require.False(t, c.runOnce(context.Background()))
@@ -234,7 +216,7 @@ func testCompanion(t *testing.T, s *site, wowDir, dir string, out io.Writer) *co
 func TestWatchUploadsChangesAndSurvivesDowntime(t *testing.T) {
 	s := startSite(t)
 	wowDir, file := wtf(t)
-	var out syncBuffer
+	var out logtest.Buffer
 	c := testCompanion(t, s, wowDir, t.TempDir(), &out)
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
@@ -295,7 +277,7 @@ func TestConfig(t *testing.T) {
 
 	// -save writes the file (owner-only), later runs read it; env and
 	// flags override it in that order.
-	var out syncBuffer
+	var out logtest.Buffer
 	require.Equal(t, 0, run(context.Background(), []string{"-dir", dir, "-server", "https://guild.example.com/", "-key", "from-file", "-wow-dir", "/games/wow", "-save"}, getenv, &out))
 	st, err := os.Stat(filepath.Join(dir, "config.json"))
 	require.NoError(t, err)
@@ -352,7 +334,7 @@ func TestOversizedFileIsRefusedLocally(t *testing.T) {
 	s := startSite(t)
 	wowDir, file := wtf(t)
 	require.NoError(t, os.WriteFile(file, append([]byte("PATTSyncDB = { x = \""), bytes.Repeat([]byte("x"), maxUpload)...), 0o644))
-	var out syncBuffer
+	var out logtest.Buffer
 	c := testCompanion(t, s, wowDir, t.TempDir(), &out)
 	require.False(t, c.runOnce(context.Background()))
 	require.Contains(t, out.String(), "more than the site accepts (4 MiB)")
