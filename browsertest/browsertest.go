@@ -71,7 +71,9 @@ func New(t *testing.T) context.Context {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	// The whole browser session of one test: the longest (the vote flow, two
+	// tabs) ran out of 90 s under -race on a busy machine.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
