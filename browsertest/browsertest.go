@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,9 +72,12 @@ func New(t *testing.T) context.Context {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	// The whole browser session of one test: the longest (the vote flow, two
-	// tabs) ran out of 90 s under -race on a busy machine.
-	ctx, cancelTimeout := context.WithTimeout(ctx, 180*time.Second)
+	// A guard against a hung browser, not a speed limit: the whole session of
+	// one test. The longest (the vote flow, two browsers, four sign-ins) takes
+	// about 35 s alone but ran past 180 s in CI, under -race beside the other
+	// packages' tests on two cores. Single waits are bounded by WaitTimeout;
+	// go test's own -timeout bounds the package.
+	ctx, cancelTimeout := context.WithTimeout(ctx, SessionTimeout)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
@@ -83,8 +87,14 @@ func New(t *testing.T) context.Context {
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	started.LoadOrStore(t.Name(), time.Now())
 	return ctx
 }
+
+// started holds when each test's first browser came up, so screenshots can
+// say how far into the test they were taken: the figures that tell a slow
+// CI machine from a hung page.
+var started sync.Map
 
 // Tab opens another, independent browser (own cookies) — a second member.
 func Tab(t *testing.T) context.Context {
@@ -117,6 +127,9 @@ func SetSessionCookie(t *testing.T, ctx context.Context, base, name, value strin
 		t.Fatalf("set session cookie: %v", err)
 	}
 }
+
+// SessionTimeout bounds one test's browser session (see New).
+const SessionTimeout = 8 * time.Minute
 
 // WaitTimeout bounds one WaitFor; polled panels (every 5 s) fit in it twice.
 const WaitTimeout = 20 * time.Second
@@ -209,7 +222,11 @@ func Screenshot(t *testing.T, ctx context.Context, name string) string {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot: %s", path)
+	if at, ok := started.Load(t.Name()); ok {
+		t.Logf("screenshot: %s (%.1f s into the test)", path, time.Since(at.(time.Time)).Seconds())
+	} else {
+		t.Logf("screenshot: %s", path)
+	}
 	return path
 }
 
