@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"patt/logtest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,6 +162,10 @@ func TestServeConnectsWithRetriesAndClosesTheBotBeforeTheDatabase(t *testing.T) 
 		require.Eventually(t, func() bool {
 			return db.Take(&st).Error == nil && st.Connected
 		}, 5*time.Second, 20*time.Millisecond)
+		h := health(t, cfg.Addr)
+		assert.Equal(t, "connected", h["bot"])
+		assert.Equal(t, bot.StateConnected, h["bot_state"])
+		assert.NotEmpty(t, h["bot_last_ready_at"])
 
 		// Read the status through a second connection: the app's pool is
 		// closed by then.
@@ -176,5 +182,86 @@ func TestServeConnectsWithRetriesAndClosesTheBotBeforeTheDatabase(t *testing.T) 
 		require.NoError(t, other.Take(&st).Error)
 		assert.False(t, st.Connected, "the bot wrote its last status before the database closed")
 		assert.Equal(t, bot.StateDisconnected, st.State)
+	})
+}
+
+func health(t *testing.T, addr string) map[string]any {
+	t.Helper()
+	res, err := http.Get(fmt.Sprintf("http://%s/healthz", addr))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "the bot's state never fails the health check")
+	var env struct {
+		OK   bool
+		Data map[string]any
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&env))
+	require.True(t, env.OK)
+	return env.Data
+}
+
+// Gateway close 4014 (the Server Members Intent is off in the developer
+// portal): one error line naming the intent, no reconnect storm, the
+// site keeps serving and says the bot is disconnected on /healthz.
+func TestDisallowedIntentIsOneClearErrorAndNoReconnectStorm(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		fake.SetMembersIntent(false)
+		cfg := appConfig(t, "test-token")
+		logs := &logtest.Buffer{}
+		a, err := app.Assemble(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx) }()
+
+		require.Eventually(t, func() bool { return strings.Contains(logs.String(), "Server Members Intent") },
+			10*time.Second, 20*time.Millisecond)
+		assert.Contains(t, fake.Events(), "close 4014")
+		for i := 0; i < 3; i++ {
+			require.Eventually(t, func() bool {
+				_, err := a.Jobs.RunAndWait(context.Background(), bot.JobGateway)
+				return err == nil
+			}, 5*time.Second, 20*time.Millisecond)
+		}
+		assert.Equal(t, 1, count(fake.Events(), "recv IDENTIFY"), "no new IDENTIFY before the retry interval: %v", fake.Events())
+		out := logs.String()
+		assert.Equal(t, 1, strings.Count(out, "Server Members Intent"), out)
+		line := out[strings.LastIndex(out[:strings.Index(out, "Server Members Intent")], "\n")+1:]
+		line = line[:strings.Index(line, "\n")]
+		assert.Contains(t, line, "level=ERROR")
+		assert.Contains(t, line, "developer portal")
+		assert.Contains(t, line, "4014")
+		assert.Zero(t, fake.Connections())
+
+		h := health(t, cfg.Addr)
+		assert.Equal(t, "disconnected", h["bot"])
+		assert.Equal(t, bot.StateNoIntent, h["bot_state"])
+		cancel()
+		require.NoError(t, <-done)
+	})
+}
+
+// After a 4014 the gateway is tried again, quietly, once the intent
+// retry interval has passed: turning the intent on needs no restart.
+func TestGatewayConnectsOnceTheIntentIsTurnedOn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		setup(t, db)
+		fake.SetMembersIntent(false)
+		logs := &logtest.Buffer{}
+		var ahead atomic.Int64 // how far the bot's clock is ahead
+		b := bot.New(db, bot.Options{Token: "test-token", GuildID: fake.GuildID, APIURL: fake.URL(), Instance: "test",
+			OpenBackoff: 10 * time.Millisecond, IntentRetry: 10 * time.Minute}, slog.New(slog.NewTextHandler(logs, nil)),
+			func() time.Time { return time.Now().UTC().Add(time.Duration(ahead.Load())) })
+		t.Cleanup(func() { b.Close(context.Background()) })
+		require.NoError(t, b.KeepGateway(context.Background()))
+		require.NoError(t, b.KeepGateway(context.Background()))
+		assert.Equal(t, 1, count(fake.Events(), "recv IDENTIFY"))
+
+		fake.SetMembersIntent(true)
+		ahead.Store(int64(10 * time.Minute))
+		connect(t, b)
+		assert.Equal(t, 2, count(fake.Events(), "recv IDENTIFY"))
+		assert.Equal(t, 1, strings.Count(logs.String(), "Server Members Intent"))
 	})
 }

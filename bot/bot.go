@@ -71,6 +71,11 @@ type Options struct {
 	OpenBackoff  time.Duration
 	// Instance names this process in bot_status (host:pid by default).
 	Instance string
+	// IntentRetry is how long the gateway waits after Discord closed it
+	// with 4014 (Server Members Intent not enabled) before one quiet new
+	// try, so enabling the intent in the portal needs no restart (default
+	// 10 minutes; never a reconnect storm).
+	IntentRetry time.Duration
 }
 
 // Bot is the Discord integration. Create it with New.
@@ -88,6 +93,7 @@ type Bot struct {
 	gw        *discordgo.Session
 	lockConn  *sql.Conn
 	fatal     string
+	retryAt   time.Time // when a refusal that may be fixed outside (4014) is tried again
 	said      map[string]bool
 	botUserID string
 	failed    map[string]bool // role edits Discord refused; retried by the full role sync
@@ -130,6 +136,9 @@ func New(db *gorm.DB, opt Options, log *slog.Logger, clock func() time.Time) *Bo
 	}
 	if opt.OpenBackoff <= 0 {
 		opt.OpenBackoff = time.Second
+	}
+	if opt.IntentRetry <= 0 {
+		opt.IntentRetry = 10 * time.Minute
 	}
 	if opt.Instance == "" {
 		host, _ := os.Hostname()
@@ -288,10 +297,15 @@ func (b *Bot) releaseLeadership() {
 
 // KeepGateway is the discord-gateway job: it opens the gateway when this
 // instance may run it, checks it when it is open, and does nothing after
-// Discord refused the token (logged once).
+// Discord refused the token (logged once). After a 4014 (the Server
+// Members Intent is off in the developer portal) it tries once more every
+// IntentRetry, quietly, so turning the intent on needs no restart.
 func (b *Bot) KeepGateway(ctx context.Context) error {
 	b.mu.Lock()
-	fatal, gw := b.fatal, b.gw
+	fatal, gw, retryAt := b.fatal, b.gw, b.retryAt
+	if fatal == StateNoIntent && !b.now().Before(retryAt) {
+		fatal, b.fatal = "", ""
+	}
 	b.mu.Unlock()
 	if fatal != "" {
 		return nil
@@ -346,8 +360,9 @@ func restCode(err error) (status, code int) {
 func (b *Bot) setFatal(state, msg string, args ...any) {
 	b.mu.Lock()
 	b.fatal = state
+	b.retryAt = b.now().Add(b.opt.IntentRetry)
 	b.mu.Unlock()
-	b.sayOnce("fatal", msg, args...)
+	b.sayOnce("fatal:"+state, msg, args...)
 	b.writeStatus(context.Background(), map[string]any{"connected": false, "state": state, "last_error": msg})
 }
 
@@ -400,7 +415,7 @@ func (b *Bot) open(ctx context.Context) error {
 				b.setFatal(StateBadToken, "discord bot off: the gateway refused PATT_DISCORD_TOKEN (4004 Authentication failed); the site keeps running without the bot")
 				return nil
 			case 4014:
-				b.setFatal(StateNoIntent, "discord bot off: enable the Server Members Intent for the bot in the Discord developer portal (gateway 4014 Disallowed intents)")
+				b.setFatal(StateNoIntent, fmt.Sprintf("discord gateway refused: enable the Server Members Intent (Bot → Privileged Gateway Intents) for the bot in the Discord developer portal (gateway close 4014 Disallowed intents); the site keeps running, posts and DMs still go out over REST, and the gateway is tried again every %s", b.opt.IntentRetry))
 				return nil
 			}
 		}

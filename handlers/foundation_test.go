@@ -7,28 +7,64 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
 	"patt/dbtest"
+	"patt/models"
 )
 
 func TestHealth(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		app, _ := testApp(t, db)
-		for _, path := range []string{"/healthz", "/api/health"} {
+		app, s := testApp(t, db)
+		type healthData struct {
+			DB, Version, Bot string
+			BotState         string `json:"bot_state"`
+			Members          *int   `json:"guild_member_count"`
+		}
+		health := func(path string) healthData {
+			t.Helper()
 			resp, body := get(t, app, path)
 			require.Equal(t, http.StatusOK, resp.StatusCode, path)
 			var env struct {
 				OK   bool
-				Data struct{ DB, Version string }
+				Data healthData
 			}
 			require.NoError(t, json.Unmarshal([]byte(body), &env))
 			require.True(t, env.OK)
-			require.Equal(t, "ok", env.Data.DB)
-			require.Equal(t, "test", env.Data.Version)
+			return env.Data
 		}
+		for _, path := range []string{"/healthz", "/api/health"} {
+			h := health(path)
+			require.Equal(t, "ok", h.DB)
+			require.Equal(t, "test", h.Version)
+			require.Equal(t, "off", h.Bot, "no PATT_DISCORD_TOKEN")
+		}
+
+		// With a token: what the gateway holder last wrote, never a failure.
+		s.Config.DiscordToken = "set"
+		h := health("/healthz")
+		assert.Equal(t, "disconnected", h.Bot, "no status written yet")
+		now := time.Now().UTC()
+		members := 42
+		st := models.BotStatus{Instance: "a", Connected: true, State: "connected", MemberCount: &members, UpdatedAt: now}
+		require.NoError(t, db.Create(&st).Error)
+		h = health("/api/health")
+		assert.Equal(t, "connected", h.Bot)
+		require.NotNil(t, h.Members)
+		assert.Equal(t, 42, *h.Members)
+		// The holder died without a word: its row goes stale.
+		require.NoError(t, db.Model(&st).Update("updated_at", now.Add(-3*time.Minute)).Error)
+		h = health("/healthz")
+		assert.Equal(t, "disconnected", h.Bot)
+		assert.Equal(t, "stale", h.BotState)
+		require.NoError(t, db.Model(&st).Updates(map[string]any{"connected": false, "state": "intent_disabled", "updated_at": now}).Error)
+		h = health("/healthz")
+		assert.Equal(t, "disconnected", h.Bot)
+		assert.Equal(t, "intent_disabled", h.BotState)
 
 		sqlDB, err := db.DB()
 		require.NoError(t, err)

@@ -724,3 +724,11 @@ func (s *Server) SetToken(t string) {
 	defer s.mu.Unlock()
 	s.Token = t
 }
+
+// SetMembersIntent flips the developer portal's "Server Members Intent"
+// toggle: while off, an IDENTIFY asking for GUILD_MEMBERS is closed 4014.
+func (s *Server) SetMembersIntent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.AllowMembersIntent = on
+}

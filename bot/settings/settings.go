@@ -297,3 +297,50 @@ func preview(m notify.Message) string {
 	}
 	return s
 }
+
+// Health values of the bot on /healthz.
+const (
+	HealthConnected    = "connected"
+	HealthDisconnected = "disconnected"
+	HealthOff          = "off"
+)
+
+// StatusFresh is how long the gateway holder's status row stays believed:
+// the holder rewrites it every 30 s (the discord-gateway job), so an older
+// "connected" is an instance that died without saying so.
+const StatusFresh = 2 * time.Minute
+
+// Health is the bot's part of /healthz and /api/health. It never makes the
+// health check fail: a bot that is off or reconnecting is a degraded
+// integration, not a dead site.
+type Health struct {
+	Bot         string     `json:"bot"`       // connected, disconnected or off
+	State       string     `json:"bot_state"` // the detailed state (bad_token, intent_disabled, standby, …)
+	LastReadyAt *time.Time `json:"bot_last_ready_at,omitempty"`
+	MemberCount *int       `json:"guild_member_count,omitempty"`
+}
+
+// LoadHealth reads the bot's health: off when this instance has no token,
+// else what the gateway holder last wrote, "disconnected" when that is
+// older than StatusFresh.
+func LoadHealth(ctx context.Context, db *gorm.DB, configured bool, now time.Time) (Health, error) {
+	if !configured {
+		return Health{Bot: HealthOff, State: HealthOff}, nil
+	}
+	var st models.BotStatus
+	if err := db.WithContext(ctx).Order("id").Limit(1).Find(&st).Error; err != nil {
+		return Health{}, fmt.Errorf("read bot status: %w", err)
+	}
+	if st.ID == 0 {
+		return Health{Bot: HealthDisconnected, State: "connecting"}, nil
+	}
+	h := Health{Bot: HealthDisconnected, State: st.State, LastReadyAt: st.LastReadyAt, MemberCount: st.MemberCount}
+	if st.Connected {
+		if now.Sub(st.UpdatedAt) <= StatusFresh {
+			h.Bot = HealthConnected
+		} else {
+			h.State = "stale"
+		}
+	}
+	return h, nil
+}
