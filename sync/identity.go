@@ -55,7 +55,7 @@ func (r MatchResult) String() string {
 
 // matchInput loads what the engine looks at.
 func matchInput(db *gorm.DB) (match.Input, map[int]models.DiscordUser, error) {
-	in := match.Input{Linked: map[string][]int{}}
+	in := match.Input{Linked: map[string][]int{}, LinkedKeys: map[string][]int{}}
 	var chars []models.Character
 	owned := db.Model(&models.PlayerCharacter{}).Select("character_id")
 	if err := db.Where("removed_at IS NULL AND id NOT IN (?)", owned).Order("id").Find(&chars).Error; err != nil {
@@ -89,12 +89,14 @@ func matchInput(db *gorm.DB) (match.Input, map[int]models.DiscordUser, error) {
 			DisplayName: deref(d.DisplayName), PlayerID: playerOfDU[d.ID]})
 	}
 	type ownedRow struct {
-		PlayerID int
-		Name     string `gorm:"column:character_name"`
+		PlayerID    int
+		Name        string  `gorm:"column:character_name"`
+		Note        *string `gorm:"column:addon_note"`
+		OfficerNote *string `gorm:"column:addon_officer_note"`
 	}
 	var rows []ownedRow
 	err := db.Table(models.Table(db, &models.PlayerCharacter{}) + " pc").
-		Select("pc.player_id, c.character_name").
+		Select("pc.player_id, c.character_name, c.addon_note, c.addon_officer_note").
 		Joins("JOIN " + models.Table(db, &models.Character{}) + " c ON c.id = pc.character_id").
 		Where("c.removed_at IS NULL").Order("pc.player_id, c.id").Scan(&rows).Error
 	if err != nil {
@@ -103,6 +105,11 @@ func matchInput(db *gorm.DB) (match.Input, map[int]models.DiscordUser, error) {
 	for _, r := range rows {
 		k := match.Ident(r.Name)
 		in.Linked[k] = appendUnique(in.Linked[k], r.PlayerID)
+		// The names its notes give for its owner ("Kira - alt") join
+		// other characters whose notes give the same name.
+		for _, n := range match.KeyNames(deref(r.Note), deref(r.OfficerNote)) {
+			in.LinkedKeys[n] = appendUnique(in.LinkedKeys[n], r.PlayerID)
+		}
 	}
 	return in, byID, nil
 }

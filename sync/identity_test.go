@@ -135,3 +135,26 @@ func TestIdentityEngineLinksSuggestsAndNeverUndoesManualLinks(t *testing.T) {
 		require.Equal(t, rocket.ID, *rp.DiscordUserID)
 	})
 }
+
+// The notes of a character an officer already linked count: "Tank - Leah"
+// on Leah's linked main places the alt whose officer note says "Leah -
+// alt", though no Discord name says Leah.
+func TestIdentityEngineUsesTheNotesOfLinkedCharacters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		du := discordUser(t, db, "2001", "orshade", "Orshade", "Member")
+		main := char(t, db, "Orshade", "Tank - Leah")
+		alt := char(t, db, "Orshahunt", "")
+		require.NoError(t, db.Model(&alt).Update("addon_officer_note", "Leah - alt").Error)
+		p := models.Player{DisplayName: "Orshade", IsActive: true, DiscordUserID: &du.ID}
+		require.NoError(t, db.Create(&p).Error)
+		require.NoError(t, db.Create(&models.PlayerCharacter{PlayerID: p.ID, CharacterID: main.ID}).Error)
+
+		res, err := guildsync.MatchIdentities(context.Background(), db, now, false)
+		require.NoError(t, err)
+		require.Equal(t, 1, res.CharsLinked, "%+v", res)
+		pc, ok := ownerOf(t, db, alt.ID)
+		require.True(t, ok)
+		require.Equal(t, p.ID, pc.PlayerID)
+		require.Equal(t, "shared_key", res.Links[0].Source)
+	})
+}

@@ -50,7 +50,7 @@ func Measure(t testing.TB, path string) (Score, []match.Decision, map[int]string
 	var ds labelled
 	require.NoError(t, json.Unmarshal(raw, &ds))
 
-	in := match.Input{Linked: map[string][]int{}}
+	in := match.Input{Linked: map[string][]int{}, LinkedKeys: map[string][]int{}}
 	userOf := map[int]string{}
 	for _, d := range ds.Discord {
 		disp := ""
@@ -70,6 +70,9 @@ func Measure(t testing.TB, path string) (Score, []match.Decision, map[int]string
 		for _, c := range ds.Characters {
 			if c.ID == l.CharacterID {
 				name = c.Name
+				for _, k := range match.KeyNames(c.Note, c.OfficerNote) {
+					in.LinkedKeys[k] = append(in.LinkedKeys[k], pid)
+				}
 			}
 		}
 		in.Players = append(in.Players, match.Player{ID: pid, DisplayName: name, DiscordUserID: l.DiscordUserID, CharacterNames: []string{name}})
@@ -125,20 +128,34 @@ func Measure(t testing.TB, path string) (Score, []match.Decision, map[int]string
 	return sc, decisions, label
 }
 
+// TestEnginePrecisionAndRecallOnLabelledGuild measures the engine on the
+// labelled guild and on a hold-out guild written by the same script with
+// another seed (the engine was never tuned on it), and holds both to the
+// issue's bar.
+//
+// Precision = correct links ÷ all links the engine makes (a link to the
+// wrong person, or of a character nobody on Discord owns, is wrong).
+// Recall = correct links ÷ characters whose owner the data shows: those a
+// careful officer could place from the roster, its notes and the Discord
+// member list (make_guild.py's evidence_pass — a note naming the account,
+// a first name the member's Discord names show or another known character
+// of theirs gives, a known main, a name like the account). Characters with
+// a blank, "bank" or "alt" note on an unrelated name, or a first name
+// nothing else shows, cannot be placed by anyone; the engine must not guess
+// them, so they are not counted against it. Recall over every character
+// with an owner on Discord is printed too.
 func TestEnginePrecisionAndRecallOnLabelledGuild(t *testing.T) {
-	sc, decisions, label := Measure(t, "../testdata/guild_labelled.json")
-	t.Logf("identity engine on the labelled guild: %d characters to place (%d with an owner on Discord, %d of them with evidence of who), %d links (%d correct, %d wrong), %d suggestions; precision %.1f%%, recall %.1f%% of all owned, %.1f%% of those with evidence",
-		len(decisions), sc.Labelled, sc.Evident, sc.Links, sc.Correct, sc.Wrong, sc.Suggestions, 100*sc.Precision, 100*sc.Recall, 100*sc.RecallEvident)
-	if testing.Verbose() {
+	for _, file := range []string{"guild_labelled.json", "guild_holdout.json"} {
+		sc, decisions, label := Measure(t, "../testdata/"+file)
+		t.Logf("identity engine on %s: %d characters to place (%d with an owner on Discord, %d of them with evidence of who), %d links (%d correct, %d wrong), %d suggestions; precision %.1f%%, recall %.1f%% (%d/%d with evidence); %.1f%% of all owned",
+			file, len(decisions), sc.Labelled, sc.Evident, sc.Links, sc.Correct, sc.Wrong, sc.Suggestions,
+			100*sc.Precision, 100*sc.RecallEvident, sc.CorrectEvident, sc.Evident, 100*sc.Recall)
 		for _, d := range decisions {
 			if d.Kind == match.KindLink && label[d.Character.ID] == "" {
-				t.Logf("false link: %+v", d)
+				t.Logf("%s: link of a character nobody on Discord owns: %+v", file, d)
 			}
 		}
+		require.GreaterOrEqual(t, sc.Precision, 0.98, "%s: precision", file)
+		require.GreaterOrEqual(t, sc.RecallEvident, 0.95, "%s: recall on characters with evidence", file)
 	}
-	require.GreaterOrEqual(t, sc.Precision, 0.98, "precision")
-	// Recall is held to 95 % on the characters whose owner the data shows
-	// at all; blank, "bank" and "alt" notes on unrelated names cannot be
-	// placed by anyone, and the engine must not guess (precision first).
-	require.GreaterOrEqual(t, sc.RecallEvident, 0.95, "recall on characters with evidence")
 }

@@ -75,6 +75,11 @@ type Input struct {
 	// Linked maps the Ident of each linked character's name to its
 	// owner's player id (several when the name exists on several realms).
 	Linked map[string][]int
+	// LinkedKeys maps each name the notes of a linked character give for
+	// its owner (KeyNames: "Kira - alt", "Otto's alt", "Steve") to the
+	// owner's player ids: another character whose notes give the same
+	// name is that player's too.
+	LinkedKeys map[string][]int
 }
 
 // names is a Discord member's names in comparable form, computed once.
@@ -83,10 +88,19 @@ type names struct {
 	parts      []string // display-name parts
 	userParts  []string
 	all        []string
+	// userPartScore is what a match on one username part is worth: a
+	// name plus an initial or digits ("zoe_f", "victor.j") names the
+	// person; a username of several words ("kira_fan", "ex_member_kay")
+	// only mentions a name.
+	userPartScore float64
 }
 
 func namesOf(d Discord) names {
 	n := names{user: Ident(d.Username), disp: Ident(d.DisplayName), parts: DisplayParts(d.DisplayName), userParts: UserParts(d.Username)}
+	n.userPartScore = 0.95
+	if len(n.userParts) > 1 {
+		n.userPartScore = 0.8
+	}
 	n.all = append([]string{n.user, n.disp}, n.parts...)
 	return n
 }
@@ -111,6 +125,9 @@ type Engine struct {
 	memo       map[memoKey]float64
 	// linkedNames are the keys of in.Linked, sorted.
 	linkedNames []string
+	// unlinked maps the Ident of each unlinked character's name to its
+	// indexes in in.Characters (set by Decide).
+	unlinked map[string][]int
 }
 
 type memoKey struct {
@@ -192,7 +209,7 @@ func nameScore(x string, n names) float64 {
 	}
 	for _, p := range n.userParts {
 		if p == x {
-			best = max(best, 0.95)
+			best = max(best, n.userPartScore)
 		}
 	}
 	if best > 0 {
@@ -229,14 +246,20 @@ func nameScore(x string, n names) float64 {
 	return best
 }
 
-// typoWeight is 1 for the same name and, for names of six or more letters
-// that differ by a typo or two (ratio ≥ 0.85), 0.5 + ratio/2 — so "alt of
-// Trogmon" still points at Trogmoon, just less surely. Otherwise 0.
+// typoWeight is 1 for the same name; 0.96 for names of four or more
+// letters one typo apart (a letter missing, extra, changed or two swapped:
+// "alt of Itea" for Ithea); for names of six or more letters that differ
+// by a typo or two (ratio ≥ 0.85), 0.5 + ratio/2 — so "alt of Trogmon"
+// still points at Trogmoon, just less surely. Otherwise 0. Callers try
+// typos only for a name that matches nothing exactly.
 func typoWeight(x, name string) float64 {
 	if x == name {
 		return 1
 	}
 	lx, ln := len([]rune(x)), len([]rune(name))
+	if min(lx, ln) >= 4 && oneEdit([]rune(x), []rune(name)) {
+		return 0.96
+	}
 	if min(lx, ln) < 6 || lx-ln > 2 || ln-lx > 2 {
 		return 0
 	}
@@ -246,23 +269,56 @@ func typoWeight(x, name string) float64 {
 	return 0
 }
 
+// oneEdit reports whether a and b differ by exactly one inserted, deleted
+// or changed letter, or two adjacent letters swapped.
+func oneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		var diff []int
+		for i := range a {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+			}
+		}
+		if len(diff) == 1 {
+			return true
+		}
+		return len(diff) == 2 && diff[1] == diff[0]+1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return string(a[i:]) == string(b[i+1:])
+	}
+	return false
+}
+
 // signal weights: how much a perfect name match through each signal is
 // worth.
 var weights = map[string]float64{
-	"name":                1.0,  // the character is named like the member
-	"note_discord":        0.97, // "Discord: X", "@X"
-	"officer_discord":     0.97,
-	"note_owner":          0.95, // "alt of X", "X's alt", "main: X"
-	"officer_owner":       0.95,
-	"note_key":            0.92, // the note's first real word
-	"officer_key":         0.92,
-	"owner_of_character":  0.95, // X is a character some player owns
-	"shared_key_with_alt": 0.9,
+	"name":               1.0,  // the character is named like the member
+	"note_discord":       0.97, // "Discord: X", "@X"
+	"officer_discord":    0.97,
+	"note_owner":         0.95, // "alt of X", "X's alt", "main: X"
+	"officer_owner":      0.95,
+	"note_key":           0.92, // the note's first real word
+	"officer_key":        0.92,
+	"owner_of_character": 0.95, // X is a character some player owns
+	// Another character of one player gives the same name for its owner
+	// ("DPS - Kira" here, "Kira - alt" on a linked character).
+	"shared_key": 0.9,
 }
 
 // Decide scores every character and returns one decision each, ordered by
 // character id. Characters that point at another unlinked character ("alt
-// of X") follow X's link when X is linked in the same run.
+// of X"), or give the same name for their owner as another ("Kira - alt"
+// and "DPS - Kira"), follow that character's link when it is linked in the
+// same run; this repeats until nothing changes, so a chain (an alt of an
+// alt's main) is followed to its end.
 func (e *Engine) Decide() []Decision {
 	out := make([]Decision, len(e.in.Characters))
 	byIdent := map[string][]int{} // unlinked character name → indexes
@@ -274,41 +330,111 @@ func (e *Engine) Decide() []Decision {
 		}
 		byIdent[n] = append(byIdent[n], i)
 	}
+	e.unlinked = byIdent
+	keysOf := make([][]string, len(e.in.Characters))
 	for i, c := range e.in.Characters {
+		keysOf[i] = e.sharedKeys(c)
 		out[i] = e.decide(c, e.candidates(c))
 	}
-	// Second pass: "alt of X" where X is another unlinked character that
-	// the first pass linked.
-	for i, c := range e.in.Characters {
-		if out[i].Kind == KindLink {
-			continue
-		}
-		cands := e.candidates(c)
-		added := false
-		for _, x := range ownerNames(c) {
-			for _, n := range names {
-				tw := typoWeight(x, n)
-				idx := byIdent[n]
-				if tw == 0 || len(idx) != 1 || idx[0] == i || out[idx[0]].Kind != KindLink {
-					continue
-				}
-				d := out[idx[0]]
-				w := weights["note_owner"] * tw
-				cands = addScore(cands, d.Target, min(w, d.Confidence), "note_owner", "char:"+n)
-				added = true
+	for round := 0; round < 10; round++ {
+		// Names given by the notes of characters linked so far in this run.
+		runKeys := map[string][]Target{}
+		for i := range e.in.Characters {
+			if out[i].Kind != KindLink {
+				continue
+			}
+			for _, k := range keysOf[i] {
+				runKeys[k] = appendTarget(runKeys[k], out[i].Target)
 			}
 		}
-		if added {
-			out[i] = e.decide(c, cands)
+		changed := false
+		for i, c := range e.in.Characters {
+			if out[i].Kind == KindLink {
+				continue
+			}
+			cands := e.candidates(c)
+			added := false
+			for _, x := range ownerNames(c) {
+				exact := e.exactKnown(x)
+				for _, n := range names {
+					tw := typoWeight(x, n)
+					if exact && tw < 1 {
+						continue
+					}
+					idx := byIdent[n]
+					if tw == 0 || len(idx) != 1 || idx[0] == i || out[idx[0]].Kind != KindLink {
+						continue
+					}
+					d := out[idx[0]]
+					w := weights["note_owner"] * tw
+					cands = addScore(cands, d.Target, min(w, d.Confidence), "note_owner", "char:"+n)
+					added = true
+				}
+			}
+			for _, k := range keysOf[i] {
+				ts := runKeys[k]
+				for _, pid := range e.in.LinkedKeys[k] {
+					ts = appendTarget(ts, e.targetOfPlayer(pid))
+				}
+				if len(ts) == 1 {
+					cands = addScore(cands, ts[0], weights["shared_key"], "shared_key", "key:"+k)
+					added = true
+				}
+			}
+			if added {
+				d := e.decide(c, cands)
+				if d.Kind == KindLink {
+					changed = true
+				}
+				out[i] = d
+			}
+		}
+		if !changed {
+			break
 		}
 	}
 	return out
 }
 
-func ownerNames(c Character) []string {
-	a, b := ParseNote(c.Note), ParseNote(c.OfficerNote)
-	return append(a.Owner, b.Owner...)
+func appendTarget(list []Target, t Target) []Target {
+	for _, x := range list {
+		if x.key() == t.key() {
+			return list
+		}
+	}
+	return append(list, t)
 }
+
+// sharedKeys are the names a character's notes give for its owner that are
+// not names of characters (those point at the character's owner instead).
+func (e *Engine) sharedKeys(c Character) []string {
+	var out []string
+	for _, k := range KeyNames(c.Note, c.OfficerNote) {
+		if len(e.in.Linked[k]) > 0 || len(e.unlinked[k]) > 0 || len([]rune(k)) < 3 {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// exactKnown reports whether x is exactly the name of a character (linked
+// or not) or of a Discord member: then a typo reading of x is no reading.
+func (e *Engine) exactKnown(x string) bool {
+	if len(e.in.Linked[x]) > 0 || len(e.unlinked[x]) > 0 {
+		return true
+	}
+	for _, d := range e.in.Discord {
+		if n := e.names[d.ID]; n.user == x || n.disp == x {
+			return true
+		}
+	}
+	return false
+}
+
+// ownerNames are the names c's notes give for its owner or main: a
+// character's name among them points at that character's owner.
+func ownerNames(c Character) []string { return KeyNames(c.Note, c.OfficerNote) }
 
 func addScore(list []scored, t Target, s float64, source, evidence string) []scored {
 	if s <= 0 {
@@ -362,9 +488,13 @@ func (e *Engine) candidates(c Character) []scored {
 	}
 	// Notes naming a character an existing player owns ("alt of Trogmoon"),
 	// typos included ("alt of Trogmon").
-	for _, x := range append(append(append([]string{}, guild.Owner...), officer.Owner...), nonEmpty(guild.Key)...) {
+	for _, x := range append(ownerNames(c), nonEmpty(guild.Key)...) {
+		exact := e.exactKnown(x)
 		for _, n := range e.linkedNames {
 			w := typoWeight(x, n)
+			if exact && w < 1 {
+				continue
+			}
 			for _, pid := range e.in.Linked[n] {
 				list = addScore(list, e.targetOfPlayer(pid), weights["owner_of_character"]*w, "owner_of_character", "char:"+n)
 			}

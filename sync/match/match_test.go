@@ -178,3 +178,94 @@ func TestAltOfAnotherCharacter(t *testing.T) {
 	require.Equal(t, match.KindLink, got[3].Kind)
 	require.Equal(t, match.Target{PlayerID: 4}, got[3].Target)
 }
+
+// A note giving a person's name ("DPS - Kira") joins the player another
+// character's note names the same way ("Kira - alt"): a linked one, or
+// one this run links, through a chain. A name two players' notes give
+// proves nothing; remarks ("promoted 2024") are no names.
+func TestSharedNoteNames(t *testing.T) {
+	require.Equal(t, []string{"kira"}, match.ParseNote("Kira - alt").Person)
+	require.Equal(t, []string{"kira"}, match.ParseNote("DPS - Kira").Person)
+	require.Equal(t, []string{"steve"}, match.ParseNote("Steve").Person)
+	require.Empty(t, match.ParseNote("promoted 2024").Person)
+	require.Empty(t, match.ParseNote("loot council").Person)
+	require.Empty(t, match.ParseNote("Tank - Heals").Person)
+	require.Equal(t, []string{"otto", "lena"}, match.KeyNames("Otto's alt", "Heals - Lena"))
+
+	in := match.Input{
+		Discord: []match.Discord{
+			{ID: 1, Username: "coffeeaddict196", DisplayName: "Jorhoof"},
+			{ID: 2, Username: "kira_fan"}, // mentions a Kira, is not her
+			{ID: 3, Username: "aelos"},
+		},
+		Players:    []match.Player{{ID: 7, DiscordUserID: 3}, {ID: 8}, {ID: 9}},
+		Linked:     map[string][]int{"aelos": {7}, "gorn": {8}, "brak": {9}},
+		LinkedKeys: map[string][]int{"otto": {7}, "loot": {8, 9}},
+		Characters: []match.Character{
+			{ID: 1, Name: "Quelfire", Note: "dc: coffeeaddict196", OfficerNote: "Kira - alt"},
+			{ID: 2, Name: "Ilura", Note: "DPS - Kira"},           // through Quelfire, linked in this run
+			{ID: 3, Name: "Aelhunt", Note: "Otto's alt"},         // through a linked character's note
+			{ID: 4, Name: "Zulfang", OfficerNote: "loot"},        // two players' notes say "loot"
+			{ID: 5, Name: "Nimmane", Note: "Lucas's alt"},        // nobody else says Lucas
+			{ID: 6, Name: "Frostfire", Note: "alt of Ilura"},     // the chain goes on
+			{ID: 7, Name: "Ozawedk", OfficerNote: "Ilura - alt"}, // a character's name, not a person's
+		},
+	}
+	got := map[int]match.Decision{}
+	for _, d := range match.New(in).Decide() {
+		got[d.Character.ID] = d
+	}
+	for id, want := range map[int]match.Target{1: {DiscordUserID: 1}, 2: {DiscordUserID: 1}, 3: {PlayerID: 7, DiscordUserID: 3}, 6: {DiscordUserID: 1}, 7: {DiscordUserID: 1}} {
+		require.Equal(t, match.KindLink, got[id].Kind, "character %d: %+v", id, got[id])
+		require.Equal(t, want, got[id].Target, "character %d", id)
+	}
+	require.Equal(t, "shared_key", got[2].Source)
+	require.NotEqual(t, match.KindLink, got[4].Kind)
+	require.Equal(t, match.KindNone, got[5].Kind)
+}
+
+// A username of a name and an initial names the person ("zoe_f"); one of
+// several words only mentions the name ("kira_fan").
+func TestUsernameParts(t *testing.T) {
+	in := match.Input{
+		Discord: []match.Discord{{ID: 1, Username: "zoe_f"}, {ID: 2, Username: "kira_fan"}},
+		Characters: []match.Character{
+			{ID: 1, Name: "Frostfire", Note: "Zoë's evoker"},
+			{ID: 2, Name: "Ilura", Note: "Kira's alt"},
+		},
+	}
+	got := map[int]match.Decision{}
+	for _, d := range match.New(in).Decide() {
+		got[d.Character.ID] = d
+	}
+	require.Equal(t, match.KindLink, got[1].Kind)
+	require.Equal(t, 1, got[1].Target.DiscordUserID)
+	require.NotEqual(t, match.KindLink, got[2].Kind, "kira_fan is not proof of Kira")
+}
+
+// A one-letter typo of a name of four or more letters still points at it
+// ("alt of Itea" → Ithea), but only when the name matches nothing exactly:
+// "Rhafang's alt" with Rhafang linked never also reads as Drafang.
+func TestTyposOnlyWithoutAnExactName(t *testing.T) {
+	in := match.Input{
+		Discord: []match.Discord{{ID: 1, Username: "hannahd", DisplayName: "Hannah"}, {ID: 2, Username: "korshade"}},
+		Players: []match.Player{{ID: 5}, {ID: 6}, {ID: 7, DiscordUserID: 9}},
+		Linked:  map[string][]int{"rhafang": {5}, "drafang": {6}, "orshade": {7}},
+		Characters: []match.Character{
+			{ID: 1, Name: "Ithea", Note: "Hannah"},
+			{ID: 2, Name: "Sarum", Note: "alt of Itea"},
+			{ID: 3, Name: "Shoclaw", Note: "Rhafang's alt"},
+			{ID: 4, Name: "Korshade", Note: "Discord: korshade"},
+		},
+	}
+	got := map[int]match.Decision{}
+	for _, d := range match.New(in).Decide() {
+		got[d.Character.ID] = d
+	}
+	require.Equal(t, match.KindLink, got[2].Kind, "%+v", got[2])
+	require.Equal(t, 1, got[2].Target.DiscordUserID)
+	require.Equal(t, match.KindLink, got[3].Kind, "%+v", got[3])
+	require.Equal(t, 5, got[3].Target.PlayerID)
+	require.Equal(t, match.KindLink, got[4].Kind, "%+v", got[4])
+	require.Equal(t, 2, got[4].Target.DiscordUserID)
+}

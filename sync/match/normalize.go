@@ -84,6 +84,28 @@ type Hints struct {
 	// Key is the first word that is not a stop word ("Tank - Sam" → sam),
 	// in Ident form; "" when none.
 	Key string
+	// Person are names the note gives as its owner's, in the two shapes
+	// notes use for a person rather than a remark: the whole note one name
+	// ("Steve") or a name beside a stop word ("Tank - Sam", "Kira - alt").
+	// "promoted 2024" or "loot council" are not names of anyone.
+	Person []string
+}
+
+// KeyNames are the names a character's notes give for its owner, a person
+// or a main (Owner and Person of both notes): two characters whose notes
+// give the same name belong to the same person.
+func KeyNames(note, officerNote string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range []Hints{ParseNote(note), ParseNote(officerNote)} {
+		for _, n := range append(append([]string{}, h.Owner...), h.Person...) {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 var (
@@ -95,6 +117,7 @@ var (
 	reOwnAlt    = regexp.MustCompile(`(?i)([^\s,;/|()]+?)(?:'s|’s|s')?\s+(?:alt|alts|bank|twink|mule|` + classWords + `)\b`)
 	rePossessed = regexp.MustCompile(`(?i)^\s*([^\s,;/|()']+)(?:'s|’s)\s+\S`)
 	reMain      = regexp.MustCompile(`(?i)\bmain\s*(?:is|=|:|-)?\s*([^\s,;/|()]+)`)
+	reDash      = regexp.MustCompile(`\s*[-–—]\s*`)
 	wordSplit   = regexp.MustCompile(`[\s/|\-–—,;:()\[\]+&=@!?.~*]+`)
 )
 
@@ -134,6 +157,30 @@ func ParseNote(note string) Hints {
 	}
 	for _, m := range reMain.FindAllStringSubmatch(note, -1) {
 		add(&h.Owner, m[1])
+	}
+	// A person's name: the note is one word, or two words around a dash
+	// of which one is a stop word.
+	if sides := reDash.Split(note, -1); len(sides) <= 2 {
+		var names []string
+		stops := 0
+		for _, side := range sides {
+			if strings.ContainsAny(strings.TrimSpace(side), " \t") {
+				names = nil
+				stops = -1
+				break
+			}
+			v := Ident(side)
+			switch {
+			case v == "":
+			case StopWords[v]:
+				stops++
+			case len([]rune(v)) >= 2 && !isNumber(v):
+				names = append(names, v)
+			}
+		}
+		if len(names) == 1 && len(sides) == stops+1 {
+			add(&h.Person, names[0])
+		}
 	}
 	for _, w := range wordSplit.Split(note, -1) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")

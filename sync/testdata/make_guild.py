@@ -8,9 +8,11 @@ officers and players really type ("alt of X", "X's bank", "Tank - Sam",
 the person who really plays it (null when that person is not on Discord).
 The labels come from who plays what, never from the engine's rules.
 Deterministic: run it again and the file is the same."""
-import json, random
+import json, random, sys
 
-rng = random.Random(20261130)
+# A second seed and file name make a hold-out guild (python3 make_guild.py 7 /tmp/g7.json).
+rng = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 20261130)
+OUT = sys.argv[2] if len(sys.argv) > 2 else "guild_labelled.json"
 
 FIRST = ["Mike", "Sam", "Kaylee", "Jess", "Chris", "Rob", "Dan", "Alex", "Zoë", "Renée", "José", "Bjørn",
          "Søren", "Chloé", "Tom", "Nick", "Ben", "Amy", "Liz", "Matt", "Jake", "Tyler", "Kyle", "Emma",
@@ -190,25 +192,60 @@ def words(s):
     return set(w for w in re.split(r"[^\w]+", fold(s or "")) if w)
 
 
-def evidence(p, name, refs, main_known):
-    """Whether the data says whose character this is, as a careful officer
-    reading the roster and the Discord member list would tell: the note
-    names the person's Discord account, a first name their Discord display
-    shows, or a main that is itself known; or the character is named like
-    the account."""
-    if not p["discord"]:
-        return False
-    handles = words(p["display"]) | {fold(p["discord"])}
-    if fold(name) in handles:
+def first_handle(p):
+    """Whether the person's Discord names show their first name: a word of
+    the display name, or the username's leading letters before a
+    separator ("zoe_f", "victor.j")."""
+    f = fold(p["first"])
+    if f in words(p["display"]):
         return True
-    for ref in refs:
-        if ref == "discord":
-            return True
-        if ref == "first" and fold(p["first"]) in words(p["display"]):
-            return True
-        if ref == "main" and main_known:
-            return True
-    return False
+    import re
+    m = re.match(r"([a-z]+)[._]", fold(p["discord"]))
+    return bool(m) and m.group(1) == f
+
+
+def evidence_pass():
+    """Labels each character with whether the data says whose it is, as a
+    careful officer reading the roster, its notes and the Discord member
+    list would tell, by repeating until nothing changes:
+    - the character is already linked, or named like the account;
+    - a note names the person's Discord account;
+    - a note names a first name the person's Discord names show;
+    - a note names a first name that a known character of the same
+      person carries in its note ("Kira - alt" on a known alt);
+    - a note names the main ("alt of X", typos included) and the main is
+      known, or the main is named by a known alt's note.
+    Nothing else counts: a blank or "bank" note on an unrelated name, or a
+    first name no known character or Discord name shows, is unknowable."""
+    known = {c["id"] for c in characters if c["_linked"]}
+    changed = True
+    while changed:
+        changed = False
+        for c in characters:
+            p = c["_p"]
+            if c["id"] in known or p is None or not p["discord"]:
+                continue
+            ok = False
+            handles = words(p["display"]) | {fold(p["discord"])}
+            if fold(c["name"]) in handles:
+                ok = True
+            for ref in c["_refs"]:
+                if ref == "discord":
+                    ok = True
+                if ref == "first" and (first_handle(p) or any(
+                        o["id"] in known and "first" in o["_refs"] for o in characters if o["_p"] is p)):
+                    ok = True
+                if ref == "main" and p["_main_id"] in known:
+                    ok = True
+            if c["_main"] and any(o["id"] in known and "main" in o["_refs"] for o in characters if o["_p"] is p):
+                ok = True
+            if ok:
+                known.add(c["id"])
+                changed = True
+    for c in characters:
+        c["evidence"] = c["id"] in known
+        for k in [k for k in c if k.startswith("_")]:
+            del c[k]
 
 
 du_id = 0
@@ -233,9 +270,10 @@ for p in people:
     # About a third of the people on Discord have their main linked by an
     # officer already (a guild that has been using the site for a while).
     linked = bool(p["discord"]) and rng.random() < 0.33
-    main_known = linked or evidence(p, p["main"], [ref, oref], False)
+    p["_main_id"] = cid
     characters.append({"id": cid, "name": p["main"], "realm": "senjin", "note": note,
-                       "officer_note": onote, "discord": label, "evidence": main_known})
+                       "officer_note": onote, "discord": label,
+                       "_p": p, "_refs": [ref, oref], "_main": True, "_linked": linked})
     if linked:
         existing_links.append({"character_id": cid, "discord_user_id": p["du_id"]})
     for alt in p["alts"]:
@@ -243,12 +281,17 @@ for p in people:
         note, ref = alt_note(p)
         onote, oref = officer_note(p, False)
         characters.append({"id": cid, "name": alt, "realm": realm(), "note": note, "officer_note": onote,
-                           "discord": label, "evidence": evidence(p, alt, [ref, oref], main_known)})
+                           "discord": label, "_p": p, "_refs": [ref, oref], "_main": False, "_linked": False})
 
 # Guild bank and mule characters nobody claims on Discord.
 for name, note in [("Pattbank", "Guild Bank"), ("Pattbanktwo", "GB 2"), ("Mailmule", "bank"), ("Enchantbot", "crafter")]:
     cid += 1
-    characters.append({"id": cid, "name": name, "realm": "senjin", "note": note, "officer_note": "GM owns", "discord": None, "evidence": False})
+    characters.append({"id": cid, "name": name, "realm": "senjin", "note": note, "officer_note": "GM owns", "discord": None,
+                       "_p": None, "_refs": [], "_main": False, "_linked": False})
+
+evidence_pass()
+for p in people:
+    p.pop("_main_id", None)
 
 out = {
     "about": __doc__.strip().splitlines()[0],
@@ -256,7 +299,7 @@ out = {
     "characters": characters,
     "existing_links": existing_links,
 }
-with open("guild_labelled.json", "w", encoding="utf-8") as f:
+with open(OUT, "w", encoding="utf-8") as f:
     json.dump(out, f, ensure_ascii=False, indent=1)
 print(len(characters), "characters,", len(discord_members), "discord members,", len(existing_links), "existing links,",
       sum(1 for c in characters if c["evidence"]), "with evidence of their owner")
