@@ -17,7 +17,6 @@ import (
 	"gorm.io/gorm"
 
 	"patt/app/jobs"
-	"patt/bot"
 	"patt/config"
 	"patt/handlers"
 	"patt/migrations"
@@ -112,7 +111,7 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 func (a *App) plugIntegrations() error {
 	if a.Config.DiscordToken == "" {
 		a.Log.Info("discord bot off: PATT_DISCORD_TOKEN is not set; posts and DMs wait until it is")
-	} else if err := a.plug(bot.FromConfig(a.DB, a.Config, a.Log, a.Clock)); err != nil {
+	} else if err := a.plugBot(); err != nil {
 		return err
 	}
 	if a.Config.BlizzardClientID == "" || a.Config.BlizzardClientSecret == "" {

@@ -35,6 +35,7 @@ import (
 	"patt/config"
 	"patt/models"
 	"patt/notify"
+	"patt/onboarding"
 )
 
 // Intents are the gateway intents the bot asks for: guilds, guild members
@@ -97,6 +98,8 @@ type Bot struct {
 	said      map[string]bool
 	botUserID string
 	failed    map[string]bool // role edits Discord refused; retried by the full role sync
+	onb       *onboarding.Service
+	kick      func()
 }
 
 var endpointsMu sync.Mutex
@@ -628,6 +631,7 @@ func (b *Bot) addHandlers(s *discordgo.Session, gid string) {
 			}
 		}
 	})
+	b.addOnboardingHandlers(s, gid)
 }
 
 // memberEvent records a member and, when their linked player's rank says

@@ -85,5 +85,9 @@ func buildMessages(m notify.Message) []*discordgo.MessageSend {
 	if embed != nil {
 		out[0].Embeds = []*discordgo.MessageEmbed{embed}
 	}
+	if len(m.Buttons) > 0 || m.Select != nil {
+		// Components ride on the last part, under the text they answer.
+		out[len(out)-1].Components = components(m)
+	}
 	return out
 }

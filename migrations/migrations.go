@@ -40,6 +40,7 @@ var steps = []*gormigrate.Migration{
 	step0101CharacterAddonColumns,
 	step0110PattRaidSignups,
 	step0120GuildSettings,
+	step0200OnboardingFlow,
 }
 
 // historyTable records which steps ran (gormigrate's bookkeeping). It sits

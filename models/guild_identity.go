@@ -259,6 +259,21 @@ type OnboardingSession struct {
 	CompletedAt          *time.Time
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	// The state machine's own columns (migration 0200): when the checker
+	// next looks at the session, how often it nudged, the characters the
+	// member picked (AltCharacterIDs is a JSON array of ids), why it closed
+	// without provisioning, and the officer's decision.
+	NextActionAt    *time.Time
+	NudgeCount      int
+	MainCharacterID *int
+	AltCharacterIDs datatypes.JSON
+	ClosedReason    *string
+	ResolvedBy      *string
+	ResolutionNote  *string
+	AuditIssueID    *int
+	// EscalationReason says why officers must decide (set when the
+	// session needs them; the checker posts it to the audit channel).
+	EscalationReason *string
 }
 
 func (OnboardingSession) TableName(namer schema.Namer) string {

@@ -27,6 +27,10 @@ type Message struct {
 	URL         string
 	Color       int
 	Footer      string
+	// Buttons and Select are components the member answers by clicking
+	// (see components.go); a message has at most one row of each.
+	Buttons []Button `json:",omitempty"`
+	Select  *Select  `json:",omitempty"`
 }
 
 // Notifier delivers messages and roles. Ids are Discord snowflakes as

@@ -91,8 +91,14 @@ type Message struct {
 	ChannelID string           `json:"channel_id"`
 	Content   string           `json:"content"`
 	Embeds    []map[string]any `json:"embeds"`
+	// Components are the message's action rows (buttons, select menus).
+	Components []map[string]any `json:"components"`
 	// RecipientID is set for a DM (the user the DM channel belongs to).
 	RecipientID string `json:"-"`
+	// AuthorID is who wrote it (the bot unless a user typed it);
+	// Ephemeral marks an interaction answer only the clicker saw.
+	AuthorID  string `json:"-"`
+	Ephemeral bool   `json:"-"`
 }
 
 // Call is one REST request the fake received.
@@ -140,6 +146,10 @@ type Server struct {
 	connected chan struct{}
 	// refuseGateway counts gateway connections still to refuse.
 	refuseGateway int
+	// InteractionTimeout is how long an interaction's token may be
+	// answered (Discord: 3 seconds).
+	InteractionTimeout time.Duration
+	interactions       map[string]*Interaction
 }
 
 type injected struct {
@@ -160,8 +170,9 @@ func New() *Server {
 		members:            map[string]*Member{}, users: map[string]*User{},
 		roles: map[string]*Role{}, channels: map[string]*Channel{},
 		fail: map[string][]injected{}, sessions: map[string]*session{}, conns: map[*gwConn]bool{},
-		nextID:    1000,
-		connected: make(chan struct{}, 64),
+		nextID:       1000,
+		connected:    make(chan struct{}, 64),
+		interactions: map[string]*Interaction{}, InteractionTimeout: 3 * time.Second,
 	}
 	s.roles[s.GuildID] = &Role{ID: s.GuildID, Name: "@everyone", Position: 0, Permissions: "0"}
 	// The bot's own managed role, with Manage Roles, at BotRolePosition.
@@ -516,6 +527,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, path string, body
 		writeJSON(w, 200, c)
 	case len(seg) >= 2 && seg[0] == "guilds":
 		s.routeGuild(w, r, seg, body)
+	case m == "POST" && len(seg) == 4 && seg[0] == "interactions" && seg[3] == "callback":
+		s.interactionCallback(w, seg[1], seg[2], body)
 	case len(seg) >= 2 && seg[0] == "channels":
 		c := s.channels[seg[1]]
 		if c == nil {
@@ -631,9 +644,10 @@ func (s *Server) routeGuild(w http.ResponseWriter, r *http.Request, seg []string
 
 func (s *Server) createMessage(w http.ResponseWriter, c *Channel, body []byte) {
 	var in struct {
-		Content string           `json:"content"`
-		Embeds  []map[string]any `json:"embeds"`
-		Embed   map[string]any   `json:"embed"`
+		Content    string           `json:"content"`
+		Embeds     []map[string]any `json:"embeds"`
+		Embed      map[string]any   `json:"embed"`
+		Components []map[string]any `json:"components"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
 		writeJSON(w, 400, errBody(CodeInvalidFormBody, "Invalid Form Body"))
@@ -681,7 +695,11 @@ func (s *Server) createMessage(w http.ResponseWriter, c *Channel, body []byte) {
 		writeJSON(w, 400, errBody(CodeEmptyMessage, "Cannot send an empty message"))
 		return
 	}
-	msg := Message{ID: s.id(), ChannelID: c.ID, Content: in.Content, Embeds: in.Embeds}
+	if bad := checkComponents(in.Components); bad != nil {
+		writeJSON(w, 400, bad)
+		return
+	}
+	msg := Message{ID: s.id(), ChannelID: c.ID, Content: in.Content, Embeds: in.Embeds, Components: in.Components, AuthorID: s.Bot.ID}
 	if c.Type == 1 {
 		u := c.Recipients[0]
 		if u.ClosedDMs || s.members[u.ID] == nil {
@@ -710,6 +728,8 @@ func (s *Server) Reset() {
 	s.messages, s.calls, s.events = nil, nil, nil
 	s.fail, s.sessions = map[string][]injected{}, map[string]*session{}
 	s.refuseGateway = 0
+	s.interactions = map[string]*Interaction{}
+	s.InteractionTimeout = 3 * time.Second
 	s.roles[s.GuildID] = &Role{ID: s.GuildID, Name: "@everyone", Position: 0, Permissions: "0"}
 	s.roles[BotRoleID] = &Role{ID: BotRoleID, Name: "PATT-Bot", Position: s.BotRolePosition, Permissions: PermManageRoles}
 	s.addMemberLocked(s.Bot, "", []string{BotRoleID})
