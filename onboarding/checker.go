@@ -124,12 +124,12 @@ func (s *Service) Check(ctx context.Context) (Stats, error) {
 		if sess.NudgeCount >= maxNudges {
 			// Reminded enough: wait quietly for the time-out.
 			return tx.Model(&models.OnboardingSession{}).Where("id = ? AND state = ?", sess.ID, sess.State).
-				Update("next_action_at", giveUp).Error
+				UpdateColumn("next_action_at", giveUp).Error
 		}
 		// Nudges do not touch updated_at: the time-out counts from the
 		// member's last answer.
 		res := tx.Model(&models.OnboardingSession{}).Where("id = ? AND state = ? AND nudge_count = ?", sess.ID, sess.State, sess.NudgeCount).
-			Updates(map[string]any{"nudge_count": sess.NudgeCount + 1, "next_action_at": next})
+			UpdateColumns(map[string]any{"nudge_count": sess.NudgeCount + 1, "next_action_at": next})
 		if res.Error != nil || res.RowsAffected != 1 {
 			return res.Error
 		}
@@ -157,7 +157,7 @@ func (s *Service) Check(ctx context.Context) (Stats, error) {
 			// The deadline passed without a roster match: officers decide;
 			// no more automatic retries (§12.11).
 			return tx.Model(&models.OnboardingSession{}).Where("id = ? AND state = ?", sess.ID, StatePending).
-				Updates(map[string]any{"next_action_at": nil, "escalation_reason": truncate(fmt.Sprintf(
+				UpdateColumns(map[string]any{"next_action_at": nil, "escalation_reason": truncate(fmt.Sprintf(
 					"No roster match for the member's main after %d attempts.", sess.VerificationAttempts+1), 200)}).Error
 		}
 		return nil
@@ -232,7 +232,7 @@ func (s *Service) escalation(tx *gorm.DB, sess models.OnboardingSession) notify.
 // channel the issue alone carries it, on /admin/issues.
 func (s *Service) escalate(tx *gorm.DB, sess models.OnboardingSession, now time.Time) (bool, error) {
 	res := tx.Model(&models.OnboardingSession{}).Where("id = ? AND escalated_at IS NULL AND state = ?", sess.ID, sess.State).
-		Updates(map[string]any{"escalated_at": now})
+		UpdateColumns(map[string]any{"escalated_at": now})
 	if res.Error != nil || res.RowsAffected != 1 {
 		return false, res.Error
 	}
@@ -249,7 +249,7 @@ func (s *Service) escalate(tx *gorm.DB, sess models.OnboardingSession, now time.
 	if err := tx.Create(&issue).Error; err != nil {
 		return false, fmt.Errorf("open audit issue: %w", err)
 	}
-	if err := tx.Model(&models.OnboardingSession{}).Where("id = ?", sess.ID).Update("audit_issue_id", issue.ID).Error; err != nil {
+	if err := tx.Model(&models.OnboardingSession{}).Where("id = ?", sess.ID).UpdateColumn("audit_issue_id", issue.ID).Error; err != nil {
 		return false, err
 	}
 	n := s.Notifier()

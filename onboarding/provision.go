@@ -189,7 +189,7 @@ func (s *Service) provision(tx *gorm.DB, sess models.OnboardingSession, playerID
 	if code != "" {
 		fields["website_invite_code"] = code
 	}
-	if err := tx.Model(&models.OnboardingSession{}).Where("id = ?", sess.ID).Updates(fields).Error; err != nil {
+	if err := tx.Model(&models.OnboardingSession{}).Where("id = ?", sess.ID).UpdateColumns(fields).Error; err != nil {
 		return outcome{}, err
 	}
 	id, discordID := sess.ID, sess.DiscordID
@@ -216,7 +216,7 @@ func (s *Service) giveRole(ctx context.Context, sessionID int, discordID string,
 		s.Log.Warn("onboarding: Discord refused the rank role", "session", sessionID, "rank", rank.Name, "err", err)
 		return
 	}
-	if err := db.Model(&models.OnboardingSession{}).Where("id = ?", sessionID).Update("discord_role_assigned", true).Error; err != nil {
+	if err := db.Model(&models.OnboardingSession{}).Where("id = ?", sessionID).UpdateColumn("discord_role_assigned", true).Error; err != nil {
 		s.Log.Error("onboarding: record role", "session", sessionID, "err", err)
 	}
 }

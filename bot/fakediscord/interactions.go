@@ -579,3 +579,26 @@ func checkModal(d map[string]any) map[string]any {
 	}
 	return nil
 }
+
+// DoubleClick presses a button twice in quick succession: both
+// interactions are dispatched before the bot can answer the first, as
+// when a member's client sends two clicks on the message it shows.
+func (s *Server) DoubleClick(userID, messageID, customID string) (*Interaction, *Interaction, error) {
+	s.mu.Lock()
+	u, msg, err := s.userAndMessage(userID, messageID)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	if c := findComponent(msg, customID); c == nil || num(c["type"]) != 2 {
+		s.mu.Unlock()
+		return nil, nil, fmt.Errorf("fakediscord: message %s has no button %q", messageID, customID)
+	}
+	data := map[string]any{"custom_id": customID, "component_type": 2}
+	in1, d1 := s.interactionLocked(InteractionComponent, u, msg, data)
+	in2, d2 := s.interactionLocked(InteractionComponent, u, msg, data)
+	s.mu.Unlock()
+	s.dispatchIntent("INTERACTION_CREATE", d1, 0)
+	s.dispatchIntent("INTERACTION_CREATE", d2, 0)
+	return in1, in2, nil
+}
