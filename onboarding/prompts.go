@@ -77,7 +77,7 @@ func byIDs(tx *gorm.DB, id []int) ([]character, error) {
 
 func (s *Service) welcome(sess models.OnboardingSession) notify.Message {
 	return notify.Message{Kind: KindDM,
-		Title: fmt.Sprintf("Welcome to %s! 🎮", s.cfg.GuildName),
+		Title:       fmt.Sprintf("Welcome to %s! 🎮", s.cfg.GuildName),
 		Description: fmt.Sprintf("Hi, and welcome to the %s Discord!\n\n**Have you already joined the guild in World of Warcraft?**\n\nPress a button below (or reply yes or no) — no rush.", s.cfg.GuildName),
 		Color:       ColorGold, Footer: s.cfg.GuildName,
 		Buttons: []notify.Button{
