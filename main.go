@@ -152,7 +152,12 @@ func migrate(cfg *config.Config, args []string, stdout io.Writer) error {
 		}
 		for _, st := range steps {
 			mark := "pending"
-			if st.Applied {
+			switch {
+			case st.Unknown:
+				// Applied by a newer build: down and up refuse until that
+				// build rolls it back.
+				mark = "unknown"
+			case st.Applied:
 				mark = "applied"
 			}
 			fmt.Fprintf(stdout, "%-8s %s\n", mark, st.ID)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"patt/dbtest"
 	"patt/models"
@@ -208,4 +209,38 @@ func fetch(t *testing.T, u, contentType string) string {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "GET %s", u)
 	require.Contains(t, resp.Header.Get("Content-Type"), contentType, fmt.Sprintf("GET %s", u))
 	return string(body)
+}
+
+// An older binary on a database a newer one migrated: migrate status lists
+// the step it does not know, migrate down refuses (non-zero exit, one line
+// naming the step) and rolls nothing back.
+func TestMigrateCommandsOnADatabaseWithANewerStep(t *testing.T) {
+	bin, dir := buildBinary(t)
+	dbtest.EachDSN(t, func(t *testing.T, db *gorm.DB, dsn string) {
+		const newer = "0999_from_a_newer_build"
+		require.NoError(t, db.Exec("INSERT INTO migrations (id) VALUES (?)", newer).Error)
+		run := func(args ...string) (string, error) {
+			cmd := exec.Command(bin, args...)
+			cmd.Dir = dir
+			cmd.Env = cleanEnv("PATT_DATA_DIR="+t.TempDir(), "DATABASE_URL="+dsn)
+			out, err := cmd.CombinedOutput()
+			return string(out), err
+		}
+		status, err := run("migrate", "status")
+		require.NoError(t, err, status)
+		require.Contains(t, status, "unknown  "+newer)
+		require.NotContains(t, status, "pending")
+
+		out, err := run("migrate", "down")
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, out)
+		require.NotEqual(t, 0, exit.ExitCode())
+		require.Contains(t, out, newer)
+		require.Contains(t, out, "does not know")
+		require.NotContains(t, out, "rolled back")
+
+		again, err := run("migrate", "status")
+		require.NoError(t, err)
+		require.Equal(t, status, again, "nothing was rolled back")
+	})
 }

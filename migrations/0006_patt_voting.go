@@ -4,7 +4,7 @@ package migrations
 // results written at close and the contest agent's log. Deleting a campaign
 // deletes everything that belongs to it.
 var step0006PattVoting = createTables("0006_patt_voting",
-	table{name: "patt.campaigns", create: `
+	table{name: "patt.campaigns", kept: []string{"patt.campaign_tallies", "patt.contest_agent_state", "patt.contest_agent_log"}, create: `
 CREATE TABLE {{patt.campaigns}} (
     id SERIAL PRIMARY KEY,
     title VARCHAR(200) NOT NULL,

@@ -81,17 +81,20 @@ ON CONFLICT (name, class_id) DO UPDATE SET default_role_id = excluded.default_ro
 			classes = append(classes, c.Name)
 		}
 		deletes := []struct {
+			what string // the rows, as the refusal names them
 			sql  string
 			args []string
 		}{
-			{`DELETE FROM {{guild_identity.specializations}} WHERE class_id IN (SELECT id FROM {{guild_identity.classes}} WHERE name IN ?)`, classes},
-			{`DELETE FROM {{guild_identity.classes}} WHERE name IN ?`, classes},
-			{`DELETE FROM {{guild_identity.roles}} WHERE name IN ?`, roles},
-			{`DELETE FROM {{common.guild_ranks}} WHERE name IN ?`, ranks},
+			{"specializations", `DELETE FROM {{guild_identity.specializations}} WHERE class_id IN (SELECT id FROM {{guild_identity.classes}} WHERE name IN ?)`, classes},
+			{"classes", `DELETE FROM {{guild_identity.classes}} WHERE name IN ?`, classes},
+			{"roles", `DELETE FROM {{guild_identity.roles}} WHERE name IN ?`, roles},
+			{"guild ranks", `DELETE FROM {{common.guild_ranks}} WHERE name IN ?`, ranks},
 		}
 		for _, d := range deletes {
 			if err := tx.Exec(render(tx, d.sql), d.args).Error; err != nil {
-				return fmt.Errorf("%s: %w", firstLine(d.sql), err)
+				// Almost always a foreign key: say so in words, not SQL.
+				return fmt.Errorf("cannot remove the seeded %s: players, characters or other rows still refer to them "+
+					"(delete those rows first, or roll back no further than 0009_reference_data): %w", d.what, err)
 			}
 		}
 		return nil

@@ -69,6 +69,10 @@ type table struct {
 	name    string // "schema.table", as written in placeholders
 	create  string
 	indexes []string
+	// kept names tables whose rows a later step's rollback set aside (see
+	// keepRows) and that only make sense with this table's rows: they go
+	// when this table goes.
+	kept []string
 }
 
 // createTables is a step that creates tables in the order given (parents
@@ -89,6 +93,11 @@ func createTables(id string, tables ...table) *gormigrate.Migration {
 		},
 		Rollback: func(tx *gorm.DB) error {
 			for i := len(tables) - 1; i >= 0; i-- {
+				for _, k := range tables[i].kept {
+					if err := exec(tx, "DROP TABLE IF EXISTS {{"+keptName(k)+"}}"); err != nil {
+						return err
+					}
+				}
 				if err := exec(tx, "DROP TABLE IF EXISTS {{"+tables[i].name+"}}"); err != nil {
 					return err
 				}
@@ -96,4 +105,46 @@ func createTables(id string, tables ...table) *gormigrate.Migration {
 			return nil
 		},
 	}
+}
+
+// A rollback that drops a table whose rows hang off rows that stay (a
+// closed campaign's tally, say) would lose data that nothing can recompute.
+// keepRows sets those rows aside in "<table>_kept", a plain copy without
+// constraints, before the drop; restoreRows, in the step's next run, puts
+// back the ones whose parents still exist and drops the copy. On a database
+// that was never rolled back there is no copy and the step does what it
+// always did.
+
+// keptName is "schema.table_kept" for "schema.table".
+func keptName(name string) string { return name + "_kept" }
+
+// keepRows copies name's rows (or the given columns only) into its kept
+// table, replacing an older copy.
+func keepRows(tx *gorm.DB, name string, columns ...string) error {
+	cols := "*"
+	if len(columns) > 0 {
+		cols = strings.Join(columns, ", ")
+	}
+	return exec(tx,
+		"DROP TABLE IF EXISTS {{"+keptName(name)+"}}",
+		"CREATE TABLE {{"+keptName(name)+"}} AS SELECT "+cols+" FROM {{"+name+"}}")
+}
+
+// hasKept tells whether a rollback left a kept copy of name.
+func hasKept(tx *gorm.DB, name string) bool {
+	schemaName, tableName, _ := strings.Cut(keptName(name), ".")
+	return tx.Migrator().HasTable(models.NamerOf(tx).QualifiedName(schemaName, tableName))
+}
+
+// restoreRows inserts the kept rows of name that match where (SQL over the
+// kept table's columns, placeholders allowed) back into name and drops the
+// copy. Without a copy it does nothing.
+func restoreRows(tx *gorm.DB, name string, columns []string, where string) error {
+	if !hasKept(tx, name) {
+		return nil
+	}
+	cols := strings.Join(columns, ", ")
+	return exec(tx,
+		"INSERT INTO {{"+name+"}} ("+cols+") SELECT "+cols+" FROM {{"+keptName(name)+"}} WHERE "+where,
+		"DROP TABLE {{"+keptName(name)+"}}")
 }

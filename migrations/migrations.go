@@ -10,6 +10,8 @@ package migrations
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -54,10 +56,28 @@ const lockKey = 0x7A77_0001
 // ErrNoneApplied is returned by Down when there is nothing to roll back.
 var ErrNoneApplied = errors.New("no migration has been applied")
 
-// StepStatus says whether one step has run on a database.
+// ErrUnknownSteps is what Down and RollbackTo return (wrapped in
+// an *UnknownStepsError naming the steps) when the database has applied
+// steps this build does not know: a newer version migrated it. Rolling
+// back "the most recent step" would then undo the wrong one.
+var ErrUnknownSteps = errors.New("the database has steps this build does not know")
+
+// UnknownStepsError names the applied steps this build does not know.
+type UnknownStepsError struct{ IDs []string }
+
+func (e *UnknownStepsError) Error() string {
+	return fmt.Sprintf("%s: %s (was it migrated by a newer version? use that version's binary)",
+		ErrUnknownSteps, strings.Join(e.IDs, ", "))
+}
+
+func (e *UnknownStepsError) Unwrap() error { return ErrUnknownSteps }
+
+// StepStatus says whether one step has run on a database. Unknown marks a
+// step the history lists but this build does not have (always Applied).
 type StepStatus struct {
 	ID      string
 	Applied bool
+	Unknown bool
 }
 
 // IDs lists every step, oldest first.
@@ -85,47 +105,106 @@ func Migrate(db *gorm.DB) error {
 	})
 }
 
-// Status lists every step and whether it has run, oldest first.
+// Status lists every step and whether it has run, oldest first, with the
+// applied steps this build does not know among them, marked Unknown.
 func Status(db *gorm.DB) ([]StepStatus, error) {
+	ids, err := appliedIDs(db)
+	if err != nil {
+		return nil, err
+	}
 	applied := map[string]bool{}
-	if db.Migrator().HasTable(historyTable) {
-		var ids []string
-		if err := db.Table(historyTable).Pluck("id", &ids).Error; err != nil {
-			return nil, fmt.Errorf("read migration history: %w", err)
-		}
-		for _, id := range ids {
-			applied[id] = true
-		}
+	for _, id := range ids {
+		applied[id] = true
 	}
-	out := make([]StepStatus, len(steps))
-	for i, s := range steps {
-		out[i] = StepStatus{ID: s.ID, Applied: applied[s.ID]}
+	out := make([]StepStatus, 0, len(steps))
+	for _, s := range steps {
+		out = append(out, StepStatus{ID: s.ID, Applied: applied[s.ID]})
 	}
+	for _, id := range unknownOf(ids) {
+		out = append(out, StepStatus{ID: id, Applied: true, Unknown: true})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
+// appliedIDs reads the history table (none yet: nothing applied).
+func appliedIDs(db *gorm.DB) ([]string, error) {
+	if !db.Migrator().HasTable(historyTable) {
+		return nil, nil
+	}
+	var ids []string
+	if err := db.Table(historyTable).Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("read migration history: %w", err)
+	}
+	return ids, nil
+}
+
+// unknownOf returns the ids this build has no step for, sorted.
+func unknownOf(ids []string) []string {
+	known := map[string]bool{}
+	for _, s := range steps {
+		known[s.ID] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if !known[id] {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// refuseUnknown returns an *UnknownStepsError when the database has applied
+// steps this build does not know.
+func refuseUnknown(db *gorm.DB) error {
+	ids, err := appliedIDs(db)
+	if err != nil {
+		return err
+	}
+	if unknown := unknownOf(ids); len(unknown) > 0 {
+		return &UnknownStepsError{IDs: unknown}
+	}
+	return nil
+}
+
 // Down rolls back the most recently applied step, in one transaction. It
-// returns ErrNoneApplied when no step has run.
+// returns ErrNoneApplied when no step has run, and refuses (ErrUnknownSteps)
+// when the database has steps this build does not know: the most recent step
+// this build knows is then not the most recent step.
 func Down(db *gorm.DB) error {
 	return withLock(db, func() error {
-		if !db.Migrator().HasTable(historyTable) {
-			return ErrNoneApplied
-		}
-		err := migrator(db).RollbackLast()
-		if errors.Is(err, gormigrate.ErrNoRunMigration) {
-			return ErrNoneApplied
-		}
+		ids, err := appliedIDs(db)
 		if err != nil {
-			return fmt.Errorf("roll back: %w", err)
+			return err
 		}
-		return nil
+		if unknown := unknownOf(ids); len(unknown) > 0 {
+			return &UnknownStepsError{IDs: unknown}
+		}
+		applied := map[string]bool{}
+		for _, id := range ids {
+			applied[id] = true
+		}
+		for i := len(steps) - 1; i >= 0; i-- {
+			if !applied[steps[i].ID] {
+				continue
+			}
+			if err := migrator(db).RollbackMigration(steps[i]); err != nil {
+				return fmt.Errorf("roll back %s: %w", steps[i].ID, err)
+			}
+			return nil
+		}
+		return ErrNoneApplied
 	})
 }
 
 // RollbackTo rolls back every applied step newer than id, newest first,
-// leaving id itself applied.
+// leaving id itself applied. Like Down it refuses unknown applied steps.
 func RollbackTo(db *gorm.DB, id string) error {
 	return withLock(db, func() error {
+		if err := refuseUnknown(db); err != nil {
+			return err
+		}
 		if err := migrator(db).RollbackTo(id); err != nil {
 			return fmt.Errorf("roll back to %s: %w", id, err)
 		}
