@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"patt/config"
 	"patt/demo"
@@ -34,8 +35,12 @@ func demoCommand(cfg *config.Config, args []string, stdout io.Writer) error {
 	if err := migrations.Migrate(db); err != nil {
 		return err
 	}
+	if !cfg.FakeNow.IsZero() {
+		fmt.Fprintf(stdout, "FAKE CLOCK: PATT_FAKE_NOW is set; the demo guild is built as of %s (start the site with the same PATT_FAKE_NOW)\n",
+			cfg.FakeNow.Format(time.RFC3339))
+	}
 	res, err := demo.Seed(db, demo.Options{
-		Force: *force, Seed: *seed, GuildZone: cfg.GuildTimezone,
+		Force: *force, Seed: *seed, GuildZone: cfg.GuildTimezone, Now: cfg.Clock(),
 		GuildRealm: cfg.Guild.Realm, GuildRealmSlug: cfg.Guild.RealmSlug,
 	})
 	if errors.Is(err, demo.ErrNotEmpty) {

@@ -87,8 +87,13 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 	}
 	a := &App{
 		Config: cfg, DB: db, Log: log, Version: version,
-		Clock:    func() time.Time { return time.Now().UTC() },
+		Clock:    cfg.Clock(),
 		Notifier: notify.Nop{},
+	}
+	if !cfg.FakeNow.IsZero() {
+		// Said once, loudly: every page, job and session runs on this clock.
+		log.Warn("FAKE CLOCK: PATT_FAKE_NOW is set; the site believes it is "+cfg.FakeNow.Format(time.RFC3339)+
+			" and runs on from there (development only, never in production)", "fake_now", cfg.FakeNow.Format(time.RFC3339))
 	}
 	a.Jobs = jobs.New(db, log, a.Clock)
 	a.RaidHelper = schedule.RaidHelper{BaseURL: cfg.RaidHelperAPIURL, SiteURL: cfg.BaseURL}

@@ -86,10 +86,26 @@ type Config struct {
 	RaidHelperAPIURL string
 	// Shared secret for addon uploads from the companion app.
 	AddonAPIKey string
+	// FakeNow, when set (PATT_FAKE_NOW, development only), is the instant
+	// the site believes it is at start; the clock runs on from there. It
+	// lets the demo and tests show a chosen week, e.g. one with a DST
+	// change, through every page and API (issue 18).
+	FakeNow time.Time
 }
 
 // Production reports whether cookies must be Secure and errors terse.
 func (c *Config) Production() bool { return c.Env == Production }
+
+// Clock is the runtime's clock, in UTC: the real one, or with FakeNow one
+// that reads FakeNow when Clock is called and runs on at the real pace from
+// there (sessions, jobs and "updated at" still move).
+func (c *Config) Clock() func() time.Time {
+	if c.FakeNow.IsZero() {
+		return func() time.Time { return time.Now().UTC() }
+	}
+	offset := c.FakeNow.Sub(time.Now())
+	return func() time.Time { return time.Now().Add(offset).UTC() }
+}
 
 // Error names the variable that has a wrong value.
 type Error struct {
@@ -148,6 +164,16 @@ func Load(getenv func(string) string) (*Config, error) {
 
 	if c.Env != Development && c.Env != Production {
 		return nil, &Error{"PATT_ENV", string(c.Env), "want development or production"}
+	}
+	if raw := get("PATT_FAKE_NOW", ""); raw != "" {
+		if c.Env == Production {
+			return nil, &Error{"PATT_FAKE_NOW", raw, "a fake clock is refused in production (unset it or PATT_ENV)"}
+		}
+		at, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return nil, &Error{"PATT_FAKE_NOW", raw, "want an RFC 3339 instant such as 2027-03-10T18:00:00Z or 2027-03-10T13:00:00-05:00"}
+		}
+		c.FakeNow = at.UTC()
 	}
 	if err := checkAddr(c.Addr); err != nil {
 		return nil, &Error{"PATT_ADDR", c.Addr, err.Error()}

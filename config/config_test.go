@@ -97,3 +97,31 @@ func TestGuildValuesFromEnvironment(t *testing.T) {
 		t.Fatal("a malformed PATT_GUILD_VALUES is refused")
 	}
 }
+
+// PATT_FAKE_NOW sets the runtime's clock in development: it reads the
+// instant given and runs on at the real pace; production refuses it with
+// a message naming the variable, and a value that is not RFC 3339 too.
+func TestFakeNow(t *testing.T) {
+	c, err := Load(envOf(map[string]string{"PATT_DATA_DIR": t.TempDir()}))
+	require.NoError(t, err)
+	require.True(t, c.FakeNow.IsZero())
+	require.WithinDuration(t, time.Now(), c.Clock()(), time.Minute, "unset: the real clock")
+
+	c, err = Load(envOf(map[string]string{"PATT_DATA_DIR": t.TempDir(), "PATT_FAKE_NOW": "2027-03-14T02:30:00-05:00"}))
+	require.NoError(t, err)
+	want := time.Date(2027, 3, 14, 7, 30, 0, 0, time.UTC)
+	require.Equal(t, want, c.FakeNow)
+	clock := c.Clock()
+	first := clock()
+	require.Equal(t, time.UTC, first.Location())
+	require.WithinDuration(t, want, first, time.Minute)
+	require.False(t, clock().Before(first), "the fake clock runs forward")
+
+	_, err = Load(envOf(map[string]string{"PATT_DATA_DIR": t.TempDir(), "PATT_FAKE_NOW": "2027-03-14T02:30:00Z",
+		"PATT_ENV": "production", "PATT_JWT_SECRET": "0123456789abcdef0123456789abcdef"}))
+	require.ErrorContains(t, err, "PATT_FAKE_NOW")
+	require.ErrorContains(t, err, "refused in production")
+
+	_, err = Load(envOf(map[string]string{"PATT_DATA_DIR": t.TempDir(), "PATT_FAKE_NOW": "next tuesday"}))
+	require.ErrorContains(t, err, `PATT_FAKE_NOW="next tuesday" is invalid: want an RFC 3339 instant`)
+}

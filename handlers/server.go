@@ -50,6 +50,9 @@ type Server struct {
 func New(s *Server) (*fiber.App, error) {
 	if s.Now == nil {
 		s.Now = func() time.Time { return time.Now().UTC() }
+		if s.Config != nil {
+			s.Now = s.Config.Clock()
+		}
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
