@@ -403,4 +403,3 @@ func checkHeatPage(t *testing.T, where, page string, oracle []oraclePlayer, view
 		require.Equal(t, strconv.Itoa(cands[i].count), b[3], "%s best #%d", where, i+1)
 	}
 }
-
