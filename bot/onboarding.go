@@ -36,6 +36,16 @@ func (b *Bot) onboarding() (*onboarding.Service, func()) {
 // the member is in discord_users before the session starts (events run
 // in order: SyncEvents).
 func (b *Bot) addOnboardingHandlers(s *discordgo.Session, gid string) {
+	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+		if onb, _ := b.onboarding(); onb == nil {
+			return
+		}
+		appID := r.User.ID
+		if r.Application != nil && r.Application.ID != "" {
+			appID = r.Application.ID
+		}
+		b.registerCommands(s, appID, gid)
+	})
 	s.AddHandler(func(s *discordgo.Session, e *discordgo.GuildMemberAdd) {
 		onb, kick := b.onboarding()
 		if onb == nil || e.GuildID != gid || e.Member == nil || e.Member.User == nil || e.Member.User.Bot {
@@ -99,6 +109,9 @@ func (b *Bot) onboardingInteraction(s *discordgo.Session, i *discordgo.Interacti
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
 		customID, fields = d.CustomID, modalFields(d)
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		b.command(s, i, onb)
+		return
 	default:
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -114,7 +115,7 @@ func (s *Service) Decide(ctx context.Context, o Officer, customID string, fields
 			if err != nil {
 				return err
 			}
-			out, err := s.provision(tx, sess, playerID, StateResolved, LinkSourceOfficer, truncate(o.Name, 100), now)
+			out, err := s.provision(tx, sess, []string{StatePending}, playerID, StateResolved, LinkSourceOfficer, truncate(o.Name, 100), now)
 			if err != nil {
 				return err
 			}
@@ -166,7 +167,7 @@ func approvedPlayer(tx *gorm.DB, sess models.OnboardingSession) (int, error) {
 	return 0, nil
 }
 
-func resolveIssue(tx *gorm.DB, sess models.OnboardingSession, officer string, now interface{}) error {
+func resolveIssue(tx *gorm.DB, sess models.OnboardingSession, officer string, now time.Time) error {
 	if sess.AuditIssueID == nil {
 		return nil
 	}

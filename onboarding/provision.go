@@ -67,7 +67,7 @@ func (s *Service) verify(tx *gorm.DB, id int, now time.Time) (outcome, error) {
 		attempt["next_action_at"] = now
 		return outcome{NeedsOfficer: reason}, move(tx, id, []string{StatePending}, StatePending, now, attempt)
 	}
-	return s.provision(tx, sess, mine.ID, StateProvisioned, LinkSourceOnboarding, "", now)
+	return s.provision(tx, sess, []string{StatePending}, mine.ID, StateProvisioned, LinkSourceOnboarding, "", now)
 }
 
 // provision links the member's Discord account to a player (playerID, or
@@ -77,13 +77,13 @@ func (s *Service) verify(tx *gorm.DB, id int, now time.Time) (outcome, error) {
 // from pending_verification to `to` — one transaction, claimed first, so
 // it happens once. The Discord role is given after the commit (it is
 // Discord, not the database).
-func (s *Service) provision(tx *gorm.DB, sess models.OnboardingSession, playerID int, to, linkSource, officer string, now time.Time) (outcome, error) {
+func (s *Service) provision(tx *gorm.DB, sess models.OnboardingSession, from []string, playerID int, to, linkSource, officer string, now time.Time) (outcome, error) {
 	claim := map[string]any{"verified_at": now, "verification_attempts": sess.VerificationAttempts + 1,
 		"last_verification_at": now, "next_action_at": nil, "completed_at": now}
 	if officer != "" {
 		claim["resolved_by"] = officer
 	}
-	if err := move(tx, sess.ID, []string{StatePending}, to, now, claim); err != nil {
+	if err := move(tx, sess.ID, from, to, now, claim); err != nil {
 		return outcome{}, err
 	}
 	var du models.DiscordUser

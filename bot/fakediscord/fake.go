@@ -150,6 +150,8 @@ type Server struct {
 	// answered (Discord: 3 seconds).
 	InteractionTimeout time.Duration
 	interactions       map[string]*Interaction
+	commands           []Command
+	ignoreVisibility   bool
 }
 
 type injected struct {
@@ -527,6 +529,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, path string, body
 		writeJSON(w, 200, c)
 	case len(seg) >= 2 && seg[0] == "guilds":
 		s.routeGuild(w, r, seg, body)
+	case m == "PUT" && len(seg) == 5 && seg[0] == "applications" && seg[2] == "guilds" && seg[4] == "commands":
+		s.bulkOverwrite(w, seg[1], seg[3], body)
 	case m == "POST" && len(seg) == 4 && seg[0] == "interactions" && seg[3] == "callback":
 		s.interactionCallback(w, seg[1], seg[2], body)
 	case len(seg) >= 2 && seg[0] == "channels":
@@ -730,6 +734,7 @@ func (s *Server) Reset() {
 	s.refuseGateway = 0
 	s.interactions = map[string]*Interaction{}
 	s.InteractionTimeout = 3 * time.Second
+	s.commands, s.ignoreVisibility = nil, false
 	s.roles[s.GuildID] = &Role{ID: s.GuildID, Name: "@everyone", Position: 0, Permissions: "0"}
 	s.roles[BotRoleID] = &Role{ID: BotRoleID, Name: "PATT-Bot", Position: s.BotRolePosition, Permissions: PermManageRoles}
 	s.addMemberLocked(s.Bot, "", []string{BotRoleID})

@@ -426,6 +426,19 @@ func (s *Server) interactionCallback(w http.ResponseWriter, id, token string, bo
 				return
 			}
 		}
+	case 8:
+		choices := anyMaps(d["choices"])
+		if len(choices) > 25 {
+			refuse(400, formError("data.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."))
+			return
+		}
+		for k, c := range choices {
+			name, _ := c["name"].(string)
+			if n := len([]rune(name)); n < 1 || n > 100 || c["value"] == nil {
+				refuse(400, formError(fmt.Sprintf("data.choices.%d.name", k), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."))
+				return
+			}
+		}
 	case 9:
 		if bad := checkModal(d); bad != nil {
 			refuse(400, bad)
