@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v3"
@@ -49,14 +50,33 @@ func (s *Server) adminCampaignTurnout(c fiber.Ctx) error {
 	return s.renderFragment(c, fiber.StatusOK, "partials/admin/campaign_turnout", &Page{Data: &campaignEditor{ID: camp.ID, Turnout: tv}})
 }
 
-// adminCampaignActivate handles POST /admin/campaigns/{id}/activate. The
-// launch post is queued right away (§12.2).
+// adminCampaignActivate handles POST /admin/campaigns/{id}/activate: live
+// now, or scheduled when its start is ahead (issue 11 item 6). The launch
+// post of a live campaign is queued right away (§12.2).
 func (s *Server) adminCampaignActivate(c fiber.Ctx) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := voting.Activate(s.db(c), s.Now(), id); err != nil {
+	camp, err := voting.Activate(s.db(c), s.Now(), id)
+	if err != nil {
+		return s.campaignActionError(c, id, err)
+	}
+	if camp.Status == voting.StatusScheduled {
+		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-scheduled", id))
+	}
+	s.queueAgent(s.db(c), id)
+	return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=campaign-live", id))
+}
+
+// adminCampaignOpen handles POST /admin/campaigns/{id}/open: a scheduled
+// campaign opens now instead of at its start time.
+func (s *Server) adminCampaignOpen(c fiber.Ctx) error {
+	id, err := intParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := voting.OpenNow(s.db(c), s.Now(), id); err != nil {
 		return s.campaignActionError(c, id, err)
 	}
 	s.queueAgent(s.db(c), id)
@@ -85,9 +105,22 @@ func (s *Server) queueAgent(db *gorm.DB, id int) {
 	}
 }
 
+// campaignActionError answers a refused activate/open/close with the
+// editor and the reason. A browser's form post is redirected there (so it
+// does not stay on the POST URL, where a reload would post again); the
+// editor works the reason out afresh from the campaign (an unready one
+// says what it lacks), so no free text rides in the URL (§12.14). An htmx
+// or API-like caller gets the editor with the refusal's status at once.
 func (s *Server) campaignActionError(c fiber.Ctx, id int, err error) error {
 	if !isRefusal(err) || fault.Is(err, fault.KindNotFound) {
 		return err
+	}
+	if !isHTMX(c) {
+		code := "err-campaign-state"
+		if errors.Is(err, voting.ErrNotReady) {
+			code = "err-campaign-ready"
+		}
+		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/admin/campaigns/%d/edit?flash=%s", id, code))
 	}
 	camp, gerr := voting.Get(s.db(c), id)
 	if gerr != nil {

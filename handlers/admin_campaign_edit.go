@@ -25,7 +25,12 @@ type campaignEditor struct {
 	ZoneName   string // the guild's zone, which the start time is entered in
 	IsNew      bool
 	Status     string
-	Locked     bool
+	// StatusLabel is the badge's text; the rank names replace levels in
+	// the locked summary (issue 11 item 9).
+	StatusLabel                          string
+	MinRankToVoteName, MinRankToViewName string
+	OpensIn                              string // scheduled: time until it opens
+	Locked                               bool
 	Form       campaignForm
 	Errors     map[string]string
 	Error      string
@@ -139,9 +144,14 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 		return ed, nil
 	}
 	ed.ID, ed.Status = camp.ID, camp.Status
+	ed.StatusLabel = statusLabel(camp.Status)
 	ed.Locked = camp.Status != voting.StatusDraft
+	ed.MinRankToVoteName = rankName(ed.Ranks, camp.MinRankToVote)
+	if camp.MinRankToView != nil && *camp.MinRankToView > 0 {
+		ed.MinRankToViewName = rankName(ed.Ranks, *camp.MinRankToView)
+	}
 	ed.Form = formOf(voting.SettingsOf(camp), s.Config.GuildTimezone)
-	ed.TypeLabel = typeLabel(camp.Type)
+	ed.TypeLabel = voting.TypeLabel(camp.Type, camp.PicksPerVoter)
 	zone := s.Config.GuildTimezone
 	ed.StartLabel = camp.StartAt.In(zone).Format("2006-01-02 15:04 MST")
 	ed.EndsAt = voting.EndAt(camp).In(zone).Format("2006-01-02 15:04 MST")
@@ -155,7 +165,10 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 	if ed.Entries, err = s.entriesViewOf(db, camp, ed.Players); err != nil {
 		return nil, err
 	}
-	if camp.Status != voting.StatusDraft {
+	if camp.Status == voting.StatusScheduled {
+		ed.OpensIn = humanDuration(camp.StartAt.Sub(s.Now()))
+	}
+	if camp.Status == voting.StatusLive || camp.Status == voting.StatusClosed {
 		if ed.Turnout, err = s.turnoutOf(db, camp); err != nil {
 			return nil, err
 		}
@@ -176,6 +189,16 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 		ed.Messages = append(ed.Messages, mv)
 	}
 	return ed, nil
+}
+
+// rankName is a rank level as the guild calls it: "Veteran (level 3)".
+func rankName(ranks []models.GuildRank, level int) string {
+	for _, r := range ranks {
+		if r.Level == level {
+			return r.Name
+		}
+	}
+	return fmt.Sprintf("level %d", level)
 }
 
 func (s *Server) editorCampaign(c fiber.Ctx) (*models.Campaign, error) {
@@ -236,7 +259,14 @@ func (s *Server) adminCampaignEdit(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/campaign_edit", &Page{Title: camp.Title, Data: ed})
+	page := &Page{Title: camp.Title, Data: ed}
+	if c.Query("flash") == "err-campaign-ready" {
+		// a refused activation: say exactly what the campaign lacks now
+		if rerr := voting.ReadyToActivate(s.db(c), camp); rerr != nil && isRefusal(rerr) {
+			page.Flash = &Flash{Error: fault.MessageOf(rerr)}
+		}
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "pages/admin/campaign_edit", page)
 }
 
 // adminCampaignUpdate handles POST /admin/campaigns/{id}/edit.

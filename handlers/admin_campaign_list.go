@@ -13,6 +13,7 @@ type campaignListRow struct {
 	ID            int
 	Title, Desc   string
 	Status, Type  string
+	StatusLabel   string
 	Start, End    string
 	DurationHours int
 	Entries       int
@@ -30,20 +31,21 @@ func (s *Server) adminCampaignList(c fiber.Ctx) error {
 	rows := make([]campaignListRow, 0, len(cs))
 	for i := range cs {
 		camp := &cs[i]
-		r := campaignListRow{ID: camp.ID, Title: camp.Title, Status: camp.Status, Type: typeLabel(camp.Type),
+		r := campaignListRow{ID: camp.ID, Title: camp.Title, Status: camp.Status, Type: voting.TypeLabel(camp.Type, camp.PicksPerVoter),
 			Start:         camp.StartAt.In(s.Config.GuildTimezone).Format("2006-01-02 15:04 MST"),
 			End:           voting.EndAt(camp).In(s.Config.GuildTimezone).Format("2006-01-02 15:04 MST"),
 			DurationHours: camp.DurationHours, Entries: len(camp.Entries)}
 		if camp.Description != nil {
 			r.Desc = truncate(*camp.Description, 60)
 		}
+		r.StatusLabel = statusLabel(camp.Status)
 		switch camp.Status {
-		case voting.StatusLive:
+		case voting.StatusLive, voting.StatusScheduled:
 			r.ViewLabel = "View"
 		case voting.StatusClosed:
 			r.ViewLabel = "Results"
 		}
-		if camp.Status != voting.StatusDraft {
+		if camp.Status == voting.StatusLive || camp.Status == voting.StatusClosed {
 			st, err := voting.CampaignStats(s.db(c), camp)
 			if err != nil {
 				return err

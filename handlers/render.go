@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,6 +156,8 @@ var flashMessages = map[string]string{
 	"campaign-created":   "Campaign created. Add its entries, then activate it.",
 	"campaign-updated":   "Campaign updated.",
 	"campaign-live":      "Campaign is now live!",
+	"campaign-scheduled": "Campaign scheduled: it opens by itself at its start time.",
+	"err-campaign-ready": "This campaign is not ready to activate.",
 	"campaign-closed":    "Campaign closed. Results calculated.",
 	"entry-added":        "Entry added.",
 	"entry-updated":      "Entry updated.",
@@ -175,6 +178,9 @@ var flashMessages = map[string]string{
 
 	// background jobs (admin)
 	"job-started": "Job started. Its run shows below when it ends.",
+
+	// votes
+	"ballot-changed": "Your ballot is changed. You can change it again until the vote closes.",
 
 	// raid scheduling
 	"availability-saved":   "Availability saved",
@@ -202,6 +208,13 @@ func templateFuncs(a *assetIndex) map[string]any {
 		"upper": strings.ToUpper,
 		"isoTime": func(t time.Time) string {
 			return t.UTC().Format(time.RFC3339)
+		},
+		// plural writes a count with its noun: 1 vote, 2 votes.
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.Itoa(n) + " " + many
 		},
 	}
 }

@@ -112,6 +112,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/campaigns/:id/edit", s.adminCampaignUpdate)
 	admin.Get("/campaigns/:id/turnout", s.adminCampaignTurnout) // fragment: polled turnout
 	admin.Post("/campaigns/:id/activate", s.adminCampaignActivate)
+	admin.Post("/campaigns/:id/open", s.adminCampaignOpen) // a scheduled campaign, before its start
 	admin.Post("/campaigns/:id/close", s.adminCampaignClose)
 	admin.Post("/campaigns/:id/entries", s.adminCampaignEntryAdd)
 	admin.Post("/campaigns/:id/entries/order", s.adminCampaignEntryOrder) // before :eid

@@ -317,10 +317,18 @@ func TestVoteDemoPagesInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(`.page-header`, chromedp.ByQuery)))
 	browsertest.Screenshot(t, ctx, "admin-campaign-draft.png")
 
-	// activate with the confirmation accepted: the launch post is queued
+	// activate with the confirmation accepted: its start is 3 days ahead,
+	// so it is scheduled (issue 11 item 6); Open Now opens it and the
+	// launch post is queued
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.Evaluate(`window.confirm = () => true`, nil),
-		chromedp.Click(`#actions button[type=submit]`, chromedp.ByQuery),
+		chromedp.Click(`[data-activate-campaign]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-scheduled]`, chromedp.ByQuery),
+		chromedp.Text(`[data-scheduled]`, &text, chromedp.ByQuery)))
+	assert.Contains(t, text, "opens by itself")
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`window.confirm = () => true`, nil),
+		chromedp.Click(`[data-open-campaign]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.agent-log`, chromedp.ByQuery),
 		chromedp.Text(`.agent-log`, &text, chromedp.ByQuery)))
 	assert.Contains(t, text, "campaign launch")

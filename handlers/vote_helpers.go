@@ -47,15 +47,6 @@ func votingViewer(v *Viewer) voting.Viewer {
 
 var errForbiddenCampaign = fiber.NewError(fiber.StatusForbidden, "You don't have permission to view this campaign.")
 
-func typeLabel(t string) string {
-	for _, x := range voting.Types {
-		if x.Value == t {
-			return x.Label
-		}
-	}
-	return t
-}
-
 // standingsView is the results panel (spec §8.4): live standings for
 // voters, final results once closed.
 type standingsView struct {
@@ -63,12 +54,14 @@ type standingsView struct {
 	Final      bool
 	Poll       bool // live: the fragment refreshes itself
 	IRV        bool
-	ScoreUnit  string
 	Stats      voting.Stats
 	Rows       []resultRow
 	Rounds     []roundView
 	MyPicks    []pickView
-	UpdatedAt  string
+	// CanChange: the viewer voted, may vote, and the vote is still open,
+	// so the page offers to change the ballot (issue 11 item 7).
+	CanChange bool
+	UpdatedAt string
 	// ProgressClass is the turnout bar's width class for pages without JS.
 	ProgressClass string
 	// Refresh: rendered for a poll, so rows don't replay their fade-in.
@@ -85,6 +78,7 @@ type resultRow struct {
 	Seconds      int
 	Thirds       int
 	Score        int
+	ScoreText    string // "7 pts", "1 vote"
 	BarPct       int
 	BarClass     string
 	EliminatedIn int
@@ -127,19 +121,7 @@ func pointsLabel(kind string, picks, rank int) string {
 	return strconv.Itoa(p) + " pts"
 }
 
-func ordinal(n int) string {
-	suffix := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suffix = "st"
-	case n%10 == 2:
-		suffix = "nd"
-	case n%10 == 3:
-		suffix = "rd"
-	}
-	return strconv.Itoa(n) + suffix
-}
+func ordinal(n int) string { return voting.Ordinal(n) }
 
 // buildStandings computes the results panel for a campaign; playerID > 0
 // adds that player's picks.
@@ -159,12 +141,20 @@ func (s *Server) buildStandings(db *gorm.DB, camp *models.Campaign, playerID int
 		}
 	}
 	v := &standingsView{CampaignID: camp.ID, Final: camp.Status == voting.StatusClosed, Stats: stats,
-		IRV: tally.Type == voting.TypeIRV, ScoreUnit: "pts",
+		IRV: tally.Type == voting.TypeIRV,
 		UpdatedAt: s.Now().UTC().Format("15:04:05 UTC")}
 	v.Poll = camp.Status == voting.StatusLive
 	v.ProgressClass = pctClass(int(stats.Percent))
-	if v.IRV {
-		v.ScoreUnit = "votes"
+	scoreText := func(n int) string {
+		switch {
+		case v.IRV && n == 1:
+			return "1 vote"
+		case v.IRV:
+			return strconv.Itoa(n) + " votes"
+		case n == 1:
+			return "1 pt"
+		}
+		return strconv.Itoa(n) + " pts"
 	}
 	top := 1
 	for _, st := range tally.Standings {
@@ -174,10 +164,11 @@ func (s *Server) buildStandings(db *gorm.DB, camp *models.Campaign, playerID int
 		for _, st := range tally.Standings {
 			pct := max(int(math.Round(float64(st.Score)/float64(top)*100)), 2)
 			r := resultRow{Rank: st.Rank, Name: st.Name, ImageURL: images[st.EntryID], Tied: st.Tied,
-				Firsts: st.Firsts, Seconds: st.Seconds, Thirds: st.Thirds, Score: st.Score, BarPct: pct,
-				BarClass: pctClass(pct), EliminatedIn: st.EliminatedIn}
+				Firsts: st.Firsts, Seconds: st.Seconds, Thirds: st.Thirds, Score: st.Score, ScoreText: scoreText(st.Score),
+				BarPct: pct, BarClass: pctClass(pct), EliminatedIn: st.EliminatedIn}
 			r.Medal = "#" + strconv.Itoa(st.Rank)
-			if st.Rank <= 3 {
+			// a medal is earned: an entry nobody picked gets none
+			if st.Rank <= 3 && st.Score > 0 {
 				r.Medal = []string{"🥇", "🥈", "🥉"}[st.Rank-1]
 			}
 			r.Winner = v.Final && st.Rank == 1
@@ -205,6 +196,13 @@ func (s *Server) buildStandings(db *gorm.DB, camp *models.Campaign, playerID int
 		for _, p := range picks {
 			v.MyPicks = append(v.MyPicks, pickView{Rank: p.Rank, Name: p.Name,
 				Points: pointsLabel(camp.Type, camp.PicksPerVoter, p.Rank)})
+		}
+		if len(picks) > 0 && camp.Status == voting.StatusLive && s.Now().Before(voting.EndAt(camp)) {
+			lvl, err := voting.RankLevel(db, playerID)
+			if err != nil {
+				return nil, err
+			}
+			v.CanChange = lvl >= camp.MinRankToVote
 		}
 	}
 	return v, nil

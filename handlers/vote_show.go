@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v3"
 
 	"patt/models"
@@ -23,10 +25,16 @@ type votePage struct {
 	Title       string
 	Description string
 	Status      string
+	StatusLabel string
 	Type        string
 	TypeLabel   string
 	TypeHint    string
-	State       string
+	// Scoring says what each pick earns, from the campaign's own table.
+	Scoring string
+	State   string
+	// Changing: a member who voted is re-ranking (the ballot form,
+	// prefilled with their picks, posts a change).
+	Changing    bool
 	Picks       int
 	EndsAtISO   string
 	EndsIn      string
@@ -109,19 +117,26 @@ func (s *Server) votePageFor(c fiber.Ctx) (*votePage, error) {
 		}
 		return nil, err
 	}
-	return s.buildVotePage(c, camp)
+	return s.buildVotePage(c, camp, c.Query("change") == "1")
 }
 
-func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, error) {
+// statusLabel is a campaign status as the badge shows it.
+func statusLabel(status string) string {
+	if status == voting.StatusScheduled {
+		return "OPENS SOON"
+	}
+	return strings.ToUpper(status)
+}
+
+// buildVotePage decides what the viewer sees; changing asks for the ballot
+// form again, prefilled, for a member who voted and may still change it.
+func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign, changing bool) (*votePage, error) {
 	v := viewerOf(c)
 	now := s.Now()
-	p := &votePage{ID: camp.ID, Title: camp.Title, Status: camp.Status, Type: camp.Type,
-		TypeLabel: typeLabel(camp.Type), Picks: camp.PicksPerVoter, MinRank: camp.MinRankToVote}
-	for _, t := range voting.Types {
-		if t.Value == camp.Type {
-			p.TypeHint = t.Hint
-		}
-	}
+	scoring := voting.ScoringText(camp.Type, camp.PicksPerVoter)
+	p := &votePage{ID: camp.ID, Title: camp.Title, Status: camp.Status, StatusLabel: statusLabel(camp.Status),
+		Type: camp.Type, TypeLabel: voting.TypeLabel(camp.Type, camp.PicksPerVoter), TypeHint: scoring,
+		Scoring: scoring, Picks: camp.PicksPerVoter, MinRank: camp.MinRankToVote}
 	if camp.Description != nil {
 		p.Description = *camp.Description
 	}
@@ -141,10 +156,17 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 		p.Entries = append(p.Entries, ev)
 	}
 
+	var mine []voting.Pick
 	switch {
 	case camp.Status == voting.StatusDraft:
 		p.State = stateUpcoming
 		p.Entries = nil
+	case camp.Status == voting.StatusScheduled:
+		// members see what they will rank; visitors only when it opens
+		p.State = stateUpcoming
+		if v == nil {
+			p.Entries = nil
+		}
 	case camp.Status == voting.StatusClosed:
 		p.State = stateClosed
 	case v == nil:
@@ -155,10 +177,16 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 		if err != nil {
 			return nil, err
 		}
+		canVote := v.RankLevel >= camp.MinRankToVote
 		switch {
+		case voted && changing && canVote:
+			p.State, p.Changing = stateCanVote, true
+			if mine, err = voting.BallotOf(s.db(c), camp.ID, v.PlayerID); err != nil {
+				return nil, err
+			}
 		case voted:
 			p.State = stateVoted
-		case v.RankLevel >= camp.MinRankToVote:
+		case canVote:
 			p.State = stateCanVote
 		default:
 			p.State = stateViewOnly
@@ -174,6 +202,15 @@ func (s *Server) buildVotePage(c fiber.Ctx, camp *models.Campaign) (*votePage, e
 			return nil, err
 		}
 		p.Standings = st
+	}
+	if p.Changing {
+		given := map[int]int{}
+		for _, m := range mine {
+			given[m.EntryID] = m.Rank
+		}
+		for i := range p.Entries {
+			p.Entries[i].Rank = given[p.Entries[i].ID]
+		}
 	}
 	if p.State == stateCanVote {
 		for r := 1; r <= camp.PicksPerVoter; r++ {

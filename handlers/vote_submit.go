@@ -10,7 +10,8 @@ import (
 )
 
 // voteSubmit handles POST /vote/{id}: the ballot form, filled by the
-// drag-to-rank script or by hand (a rank select per entry). Success
+// drag-to-rank script or by hand (a rank select per entry). With
+// change=1 it replaces the member's ballot (issue 11 item 7). Success
 // redirects to the page, which then shows the voted state; a refused
 // ballot re-renders the form with the message and the picks kept.
 func (s *Server) voteSubmit(c fiber.Ctx) error {
@@ -32,12 +33,21 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 			values[string(k)] = append(values[string(k)], string(val))
 		})
 	}
+	changing := len(values["change"]) > 0 && values["change"][0] == "1"
 	picks, err := voting.ParseBallotForm(values)
 	if err == nil {
-		err = voting.CastBallot(s.db(c), s.Now(), id, v.PlayerID, picks)
+		if changing {
+			err = voting.ChangeBallot(s.db(c), s.Now(), id, v.PlayerID, picks)
+		} else {
+			err = voting.CastBallot(s.db(c), s.Now(), id, v.PlayerID, picks)
+		}
 	}
 	if err == nil {
-		return c.Redirect().Status(fiber.StatusSeeOther).To(fmt.Sprintf("/vote/%d", id))
+		to := fmt.Sprintf("/vote/%d", id)
+		if changing {
+			to += "?flash=ballot-changed"
+		}
+		return c.Redirect().Status(fiber.StatusSeeOther).To(to)
 	}
 	if !isRefusal(err) {
 		return err
@@ -47,7 +57,7 @@ func (s *Server) voteSubmit(c fiber.Ctx) error {
 	if fresh, ferr := s.visibleCampaign(c, id); ferr == nil {
 		camp = fresh
 	}
-	page, perr := s.buildVotePage(c, camp)
+	page, perr := s.buildVotePage(c, camp, changing)
 	if perr != nil {
 		return perr
 	}

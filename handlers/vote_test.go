@@ -290,8 +290,23 @@ func TestAdminCampaignPages(t *testing.T) {
 		assert.Equal(t, 422, resp.StatusCode)
 		assert.Contains(t, body, "Paste an image link")
 
-		// activate: live, launch queued for the agent and shown
+		// activate before the start (issue 11 item 6): scheduled, locked,
+		// not live; the locked summary names ranks, not levels (item 9)
 		resp, _ = off.postForm(editPath+"/activate", url.Values{})
+		assert.Equal(t, 303, resp.StatusCode)
+		assert.Equal(t, editPath+"/edit?flash=campaign-scheduled", resp.Header.Get("Location"))
+		resp, body = off.get(editPath + "/edit?flash=campaign-scheduled")
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Contains(t, body, "Settings locked while scheduled")
+		assert.Contains(t, body, "voting opens by itself at")
+		assert.Contains(t, body, "<dt>Min rank to vote</dt><dd>Member</dd>")
+		assert.NotContains(t, body, "level 2")
+		assert.Contains(t, body, "Borda count (2/1)")
+		assert.NotContains(t, body, "campaign launch", "no launch post before it opens")
+		_, body = off.get("/admin/campaigns")
+		assert.Contains(t, body, "OPENS SOON")
+		// the officer opens it early: live now, launch queued and shown
+		resp, _ = off.postForm(editPath+"/open", url.Values{})
 		assert.Equal(t, 303, resp.StatusCode)
 		resp, body = off.get(editPath + "/edit?flash=campaign-live")
 		assert.Equal(t, 200, resp.StatusCode)
@@ -312,9 +327,10 @@ func TestAdminCampaignPages(t *testing.T) {
 		assert.Equal(t, 303, resp.StatusCode)
 		_, body = off.get(editPath + "/edit")
 		assert.Contains(t, body, "results are final")
-		resp, body = off.postForm(editPath+"/close", url.Values{})
-		assert.Equal(t, 409, resp.StatusCode)
-		assert.Contains(t, body, "cannot close")
+		// a refused action redirects to the editor (not left on the POST URL)
+		resp, _ = off.postForm(editPath+"/close", url.Values{})
+		assert.Equal(t, 303, resp.StatusCode)
+		assert.Equal(t, editPath+"/edit?flash=err-campaign-state", resp.Header.Get("Location"))
 	})
 }
 

@@ -121,12 +121,14 @@ func (m ContestAgentLog) Title() string {
 
 // Ballot is the proof that a player voted in a campaign: one per
 // (campaign, player), enforced by a UNIQUE key, written with the vote rows
-// (migration 0030).
+// (migration 0030). ChangedAt is when the member last replaced their picks
+// (nil: never), migration 0190.
 type Ballot struct {
 	ID          int `gorm:"primaryKey"`
 	CampaignID  int
 	PlayerID    int
 	SubmittedAt time.Time
+	ChangedAt   *time.Time
 }
 
 func (Ballot) TableName(namer schema.Namer) string {

@@ -17,6 +17,8 @@ import (
 func TestDeliverAgentMessagesThroughTheNotifier(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		c := seedCampaign(t, db, nil, "A", "B", "C")
+		_, err := Activate(db, t0, c.ID)
+		require.NoError(t, err)
 		now := t0.Add(3 * time.Hour)
 		require.NoError(t, CheckerPass(context.Background(), db, now, &Agent{BaseURL: "https://patt.test", Pick: pickFirst}))
 		require.Len(t, agentLog(t, db, c.ID), 1)

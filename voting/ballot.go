@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"patt/fault"
 	"patt/models"
@@ -124,59 +125,21 @@ func CheckPicks(picks []Pick, n, campaignID int, entryIDs map[int]bool) error {
 	return nil
 }
 
-// CastBallot stores a player's ballot (§4.2 with the fixes of §12.6–8) in
-// one transaction: the campaign row is share-locked so a close waits for
-// it; the ballots row's UNIQUE (campaign, player) turns a concurrent second
-// submission into fault.KindConflict. Right after, an early close is checked.
+// CastBallot stores a player's first ballot (§4.2 with the fixes of
+// §12.6–8) in one transaction: the campaign row is share-locked so a close
+// waits for it; the ballots row's UNIQUE (campaign, player) turns a
+// concurrent second submission into fault.KindConflict (changing a ballot
+// is ChangeBallot). Right after, an early close is checked.
 func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pick) error {
 	var c models.Campaign
 	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := lockCampaign(tx, campaignID, &c, false); err != nil {
-			return err
-		}
-		if c.Status != StatusLive {
-			return errorf(fault.KindConflict, "Campaign is %s, voting not allowed (campaign is not live)", c.Status)
-		}
-		if !now.Before(EndAt(&c)) {
-			return errorf(fault.KindConflict, "Voting has ended: the campaign closed at %s (campaign is not live)",
-				EndAt(&c).UTC().Format("Jan 02, 2006 15:04 UTC"))
-		}
-		var p models.Player
-		if err := tx.Select("id", "is_active").Where("id = ?", playerID).Take(&p).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errorf(fault.KindNotFound, "Player %d not found", playerID)
+		if err := checkBallot(tx, now, &c, campaignID, playerID, picks, func() error {
+			voted, err := HasVoted(tx, campaignID, playerID)
+			if err == nil && voted {
+				err = errAlreadyVoted()
 			}
 			return err
-		}
-		// Checked here as well as per request: a deactivation that commits
-		// while the ballot is in flight, or a caller that is not the web
-		// (the bot), must not count.
-		if !p.IsActive {
-			return errorf(fault.KindForbidden, "Player is inactive and cannot vote")
-		}
-		lvl, err := RankLevel(tx, playerID)
-		if err != nil {
-			return err
-		}
-		if lvl < c.MinRankToVote {
-			return errorf(fault.KindForbidden, "Player rank %d does not meet minimum required rank %d", lvl, c.MinRankToVote)
-		}
-		voted, err := HasVoted(tx, campaignID, playerID)
-		if err != nil {
-			return err
-		}
-		if voted {
-			return errAlreadyVoted()
-		}
-		var ids []int
-		if err := tx.Model(&models.CampaignEntry{}).Where("campaign_id = ?", campaignID).Pluck("id", &ids).Error; err != nil {
-			return err
-		}
-		entryIDs := make(map[int]bool, len(ids))
-		for _, id := range ids {
-			entryIDs[id] = true
-		}
-		if err := CheckPicks(picks, c.PicksPerVoter, campaignID, entryIDs); err != nil {
+		}); err != nil {
 			return err
 		}
 		if err := tx.Create(&models.Ballot{CampaignID: campaignID, PlayerID: playerID, SubmittedAt: now}).Error; err != nil {
@@ -185,16 +148,11 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 			}
 			return fmt.Errorf("store ballot: %w", err)
 		}
-		rows := make([]models.Vote, len(picks))
-		for i, p := range picks {
-			cid, eid := campaignID, p.EntryID
-			rows[i] = models.Vote{CampaignID: &cid, PlayerID: playerID, EntryID: &eid, Rank: p.Rank, VotedAt: now}
-		}
-		if err := tx.Create(&rows).Error; err != nil {
+		if err := storeVotes(tx, now, campaignID, playerID, picks); err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return errAlreadyVoted()
 			}
-			return fmt.Errorf("store votes: %w", err)
+			return err
 		}
 		return nil
 	})
@@ -205,6 +163,115 @@ func CastBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pi
 		if _, err := CloseIfAllVoted(db, now, campaignID); err != nil {
 			return fmt.Errorf("early close check: %w", err)
 		}
+	}
+	return nil
+}
+
+// ErrNoBallot: a change was asked for by a member who has not voted.
+var ErrNoBallot = fault.Conflict("You have no ballot in this campaign to change: submit one first")
+
+// ChangeBallot replaces a player's ballot while the campaign is live, in
+// one transaction: the same rules as a first ballot, then the old vote
+// rows go and the new ones are written, and the ballot row records when it
+// changed. The ballot row stays, so the one-ballot-per-member key holds and
+// turnout (voters, ballots) does not move; only the standings follow. The
+// ballot row is locked first, so two changes from one member queue rather
+// than interleave their deletes and inserts.
+func ChangeBallot(db *gorm.DB, now time.Time, campaignID, playerID int, picks []Pick) error {
+	var c models.Campaign
+	return db.Transaction(func(tx *gorm.DB) error {
+		var b models.Ballot
+		return checkBallot(tx, now, &c, campaignID, playerID, picks, func() error {
+			q := tx
+			if models.DialectOf(tx) == models.Postgres {
+				q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+			}
+			err := q.Where("campaign_id = ? AND player_id = ?", campaignID, playerID).Take(&b).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNoBallot
+			}
+			return err
+		}, func() error {
+			if err := tx.Where("campaign_id = ? AND player_id = ?", campaignID, playerID).Delete(&models.Vote{}).Error; err != nil {
+				return fmt.Errorf("remove old picks: %w", err)
+			}
+			if err := storeVotes(tx, now, campaignID, playerID, picks); err != nil {
+				return err
+			}
+			return tx.Model(&b).Update("changed_at", now).Error
+		})
+	})
+}
+
+// checkBallot locks the campaign (shared) and applies the ballot rules in
+// the spec's order: campaign state and deadline, player, rank, then
+// whether the player may (re)vote (mine), then the picks; then runs the
+// writes in then, if any.
+func checkBallot(tx *gorm.DB, now time.Time, c *models.Campaign, campaignID, playerID int, picks []Pick, mine func() error, then ...func() error) error {
+	if err := lockCampaign(tx, campaignID, c, false); err != nil {
+		return err
+	}
+	switch {
+	case c.Status == StatusScheduled:
+		return errorf(fault.KindConflict, "Voting has not opened yet: it opens at %s (campaign is not live)",
+			c.StartAt.UTC().Format("Jan 02, 2006 15:04 UTC"))
+	case c.Status != StatusLive:
+		return errorf(fault.KindConflict, "Campaign is %s, voting not allowed (campaign is not live)", c.Status)
+	case !now.Before(EndAt(c)):
+		return errorf(fault.KindConflict, "Voting has ended: the campaign closed at %s (campaign is not live)",
+			EndAt(c).UTC().Format("Jan 02, 2006 15:04 UTC"))
+	}
+	var p models.Player
+	if err := tx.Select("id", "is_active").Where("id = ?", playerID).Take(&p).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return errorf(fault.KindNotFound, "Player %d not found", playerID)
+		}
+		return err
+	}
+	// Checked here as well as per request: a deactivation that commits
+	// while the ballot is in flight, or a caller that is not the web
+	// (the bot), must not count.
+	if !p.IsActive {
+		return errorf(fault.KindForbidden, "Player is inactive and cannot vote")
+	}
+	lvl, err := RankLevel(tx, playerID)
+	if err != nil {
+		return err
+	}
+	if lvl < c.MinRankToVote {
+		return errorf(fault.KindForbidden, "Player rank %d does not meet minimum required rank %d", lvl, c.MinRankToVote)
+	}
+	if err := mine(); err != nil {
+		return err
+	}
+	var ids []int
+	if err := tx.Model(&models.CampaignEntry{}).Where("campaign_id = ?", campaignID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	entryIDs := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		entryIDs[id] = true
+	}
+	if err := CheckPicks(picks, c.PicksPerVoter, campaignID, entryIDs); err != nil {
+		return err
+	}
+	for _, f := range then {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeVotes writes one vote row per pick.
+func storeVotes(tx *gorm.DB, now time.Time, campaignID, playerID int, picks []Pick) error {
+	rows := make([]models.Vote, len(picks))
+	for i, p := range picks {
+		cid, eid := campaignID, p.EntryID
+		rows[i] = models.Vote{CampaignID: &cid, PlayerID: playerID, EntryID: &eid, Rank: p.Rank, VotedAt: now}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("store votes: %w", err)
 	}
 	return nil
 }

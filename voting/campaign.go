@@ -221,11 +221,12 @@ func Get(db *gorm.DB, id int) (*models.Campaign, error) {
 	return &c, nil
 }
 
-// statusOrder sorts the officers' list: live, draft, closed, archived.
-var statusOrder = map[string]int{StatusLive: 0, StatusDraft: 1, StatusClosed: 2, "archived": 3}
+// statusOrder sorts the officers' list: live, scheduled, draft, closed,
+// archived.
+var statusOrder = map[string]int{StatusLive: 0, StatusScheduled: 1, StatusDraft: 2, StatusClosed: 3, "archived": 4}
 
-// List returns every campaign with its entries, live first, then drafts,
-// then closed; newest start first within a status.
+// List returns every campaign with its entries, live first, then scheduled,
+// drafts, then closed; newest start first within a status.
 func List(db *gorm.DB) ([]models.Campaign, error) {
 	var cs []models.Campaign
 	if err := db.Preload("Entries", func(q *gorm.DB) *gorm.DB { return q.Order("sort_order, id") }).
@@ -236,9 +237,11 @@ func List(db *gorm.DB) ([]models.Campaign, error) {
 	return cs, nil
 }
 
-// Activate puts a draft live (§2.1). A past start_at becomes now; a future
-// one is kept. The ballot must be fillable: at least one entry and at
-// least picks_per_voter of them (§12.8).
+// Activate puts a draft live (§2.1), or schedules it when its start is
+// still ahead: a scheduled campaign takes no ballots and the checker opens
+// it at start_at (§12.10: the start time is kept, not jumped). A past
+// start_at becomes now. The ballot must be fillable: at least one entry
+// and at least picks_per_voter of them (§12.8).
 func Activate(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
 	var c models.Campaign
 	err := db.Transaction(func(tx *gorm.DB) error {
@@ -251,10 +254,12 @@ func Activate(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
 		if err := readyToGoLive(tx, &c); err != nil {
 			return err
 		}
-		if !c.StartAt.After(now) {
+		if c.StartAt.After(now) {
+			c.Status = StatusScheduled
+		} else {
 			c.StartAt = now
+			c.Status = StatusLive
 		}
-		c.Status = StatusLive
 		c.UpdatedAt = now
 		return tx.Omit(clause.Associations).Save(&c).Error
 	})
@@ -264,16 +269,26 @@ func Activate(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
 	return &c, nil
 }
 
+// ErrNotReady: the campaign's ballot could not be filled (too few
+// entries); every such refusal wraps it, with the detail in its message.
+var ErrNotReady = fault.Conflict("Campaign is not ready, cannot activate")
+
+// ReadyToActivate says why a campaign could not go live yet (nil: it can),
+// for the editor to show after a refused activation.
+func ReadyToActivate(db *gorm.DB, c *models.Campaign) error {
+	return readyToGoLive(db, c)
+}
+
 func readyToGoLive(tx *gorm.DB, c *models.Campaign) error {
 	var n int64
 	if err := tx.Model(&models.CampaignEntry{}).Where("campaign_id = ?", c.ID).Count(&n).Error; err != nil {
 		return fmt.Errorf("count entries: %w", err)
 	}
 	if n == 0 {
-		return errorf(fault.KindConflict, "Campaign has no entries yet, cannot activate")
+		return fault.Wrap(fault.KindConflict, "Campaign has no entries yet, cannot activate: add at least one entry first", ErrNotReady)
 	}
 	if int(n) < c.PicksPerVoter {
-		return errorf(fault.KindConflict, "Campaign has %d entries but asks for %d picks, cannot activate", n, c.PicksPerVoter)
+		return fault.Wrap(fault.KindConflict, fmt.Sprintf("Campaign has %d entries but asks for %d picks, cannot activate: add entries or lower the picks per voter", n, c.PicksPerVoter), ErrNotReady)
 	}
 	return nil
 }

@@ -61,10 +61,12 @@ func seedCampaign(t testing.TB, db *gorm.DB, mod func(*Settings), names ...strin
 	return c
 }
 
+// liveCampaign makes a campaign and activates it at its start time, so it
+// is live (activated earlier it would only be scheduled).
 func liveCampaign(t testing.TB, db *gorm.DB, mod func(*Settings), names ...string) *models.Campaign {
 	t.Helper()
 	c := seedCampaign(t, db, mod, names...)
-	_, err := Activate(db, t0, c.ID)
+	_, err := Activate(db, c.StartAt, c.ID)
 	require.NoError(t, err)
 	c, err = Get(db, c.ID)
 	require.NoError(t, err)
@@ -106,16 +108,30 @@ func TestLifecycleVectors(t *testing.T) {
 		assert.True(t, d.EarlyCloseIfAllVoted)
 		assert.Nil(t, d.MinRankToView)
 
-		// L1: future start kept
+		// L1: future start kept, and the campaign waits for it (issue 11
+		// item 6): scheduled, not live
 		c, err := Activate(db, t0, d.ID)
 		require.NoError(t, err)
-		assert.Equal(t, StatusLive, c.Status)
+		assert.Equal(t, StatusScheduled, c.Status)
 		assert.True(t, c.StartAt.Equal(t0.Add(2*time.Hour)))
 		// L3
 		_, err = Activate(db, t0, d.ID)
-		errContains(t, err, fault.KindConflict, "already live")
+		errContains(t, err, fault.KindConflict, "already scheduled")
+		// a scheduled campaign refuses ballots, saying when it opens; at
+		// its start the checker opens it
+		early := seedPlayer(t, db, "Early", 3)
+		err = CastBallot(db, t0.Add(time.Hour), c.ID, early.ID, picksOf(d, "A", "B", "C"))
+		errContains(t, err, fault.KindConflict, "opens at Mar 01, 2026 14:00 UTC")
+		voted, err := HasVoted(db, c.ID, early.ID)
+		require.NoError(t, err)
+		assert.False(t, voted)
+		res, err := CheckStatuses(db, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, []int{c.ID}, res.Activated)
 		c, err = Get(db, c.ID)
 		require.NoError(t, err)
+		assert.Equal(t, StatusLive, c.Status)
+		assert.True(t, c.StartAt.Equal(t0.Add(2*time.Hour)), "the start time is kept")
 
 		// L2 / L16: a past start becomes now
 		d2 := seedCampaign(t, db, func(s *Settings) { s.StartAt = t0.Add(-time.Hour) }, "A", "B", "C")
@@ -346,23 +362,33 @@ func TestDeadline(t *testing.T) {
 func TestCheckStatuses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ready := seedCampaign(t, db, nil, "A", "B", "C")
-		incomplete := seedCampaign(t, db, nil, "A")
+		_, err := Activate(db, t0, ready.ID)
+		require.NoError(t, err)
+		draft := seedCampaign(t, db, nil, "A", "B", "C")
 		future := seedCampaign(t, db, func(s *Settings) { s.StartAt = t0.Add(48 * time.Hour) }, "A", "B", "C")
+		_, err = Activate(db, t0, future.ID)
+		require.NoError(t, err)
+		// just before the start nothing opens
+		res, err := CheckStatuses(db, t0.Add(2*time.Hour-time.Second))
+		require.NoError(t, err)
+		assert.Empty(t, res.Activated)
 		at := t0.Add(2 * time.Hour)
-		res, err := CheckStatuses(db, at)
+		res, err = CheckStatuses(db, at)
 		require.NoError(t, err)
 		assert.Equal(t, []int{ready.ID}, res.Activated)
-		for id, want := range map[int]string{ready.ID: StatusLive, incomplete.ID: StatusDraft, future.ID: StatusDraft} {
+		// a draft never opens by itself (§12.10): an officer activates it
+		for id, want := range map[int]string{ready.ID: StatusLive, draft.ID: StatusDraft, future.ID: StatusScheduled} {
 			c, err := Get(db, id)
 			require.NoError(t, err)
 			assert.Equal(t, want, c.Status, "campaign %d", id)
 		}
-		// a draft whose whole window passed goes live and closes in one pass
+		// a scheduled campaign whose whole window passed opens and closes in one pass
 		res, err = CheckStatuses(db, t0.Add(100*24*time.Hour))
 		require.NoError(t, err)
 		assert.Contains(t, res.Activated, future.ID)
 		assert.Contains(t, res.Closed, future.ID)
 		assert.Contains(t, res.Closed, ready.ID)
+		assert.NotContains(t, res.Activated, draft.ID)
 		// idempotent
 		res, err = CheckStatuses(db, t0.Add(100*24*time.Hour))
 		require.NoError(t, err)

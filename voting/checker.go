@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"patt/app/jobs"
 	"patt/fault"
@@ -18,40 +19,26 @@ type CheckResult struct {
 	Activated, Closed, EarlyClosed []int
 }
 
-// CheckStatuses is one pass of the status checker (§2.3 with §12.11): drafts
-// whose start has come go live (if they can be voted on), live campaigns
-// past end_at close, and live ones where everyone voted close early. Each
-// campaign is its own transaction, so one failure doesn't undo the others.
+// CheckStatuses is one pass of the status checker (§2.3 with §12.10–11):
+// scheduled campaigns whose start has come go live (drafts never open by
+// themselves: an officer activates them), live campaigns past end_at
+// close, and live ones where everyone voted close early. Each campaign is
+// its own transaction, so one failure doesn't undo the others.
 func CheckStatuses(db *gorm.DB, now time.Time) (CheckResult, error) {
 	var res CheckResult
 	var errs []error
 
 	var due []int
-	if err := db.Model(&models.Campaign{}).Where("status = ? AND start_at <= ?", StatusDraft, now).
+	if err := db.Model(&models.Campaign{}).Where("status = ? AND start_at <= ?", StatusScheduled, now).
 		Order("id").Pluck("id", &due).Error; err != nil {
-		return res, fmt.Errorf("checker: list drafts: %w", err)
+		return res, fmt.Errorf("checker: list scheduled: %w", err)
 	}
 	for _, id := range due {
-		err := db.Transaction(func(tx *gorm.DB) error {
-			var c models.Campaign
-			if err := lockCampaign(tx, id, &c, true); err != nil {
-				return err
-			}
-			if c.Status != StatusDraft || c.StartAt.After(now) {
-				return nil
-			}
-			// An incomplete draft stays a draft rather than opening a ballot
-			// nobody can fill (§12.10).
-			if err := readyToGoLive(tx, &c); err != nil {
-				return err
-			}
-			c.Status = StatusLive
-			c.UpdatedAt = now
-			res.Activated = append(res.Activated, id)
-			return tx.Model(&c).Updates(map[string]any{"status": StatusLive, "updated_at": now}).Error
-		})
+		opened, err := open(db, now, id)
 		if err != nil && fault.KindOf(err) != fault.KindConflict {
-			errs = append(errs, fmt.Errorf("activate %d: %w", id, err))
+			errs = append(errs, fmt.Errorf("open %d: %w", id, err))
+		} else if opened {
+			res.Activated = append(res.Activated, id)
 		}
 	}
 
@@ -80,10 +67,44 @@ func CheckStatuses(db *gorm.DB, now time.Time) (CheckResult, error) {
 	return res, errors.Join(errs...)
 }
 
-// RefreshStatus closes one live campaign whose end has passed, so a page
-// read after end_at shows the final state without waiting for the checker
-// (§12.7: status computed on read).
+// open puts a scheduled campaign live once its start has come, in its own
+// transaction; it reports whether it did. The entries were checked when it
+// was scheduled and are locked since, but are checked again: an
+// incomplete campaign stays scheduled rather than opening a ballot nobody
+// can fill (§12.10).
+func open(db *gorm.DB, now time.Time, id int) (bool, error) {
+	opened := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var c models.Campaign
+		if err := lockCampaign(tx, id, &c, true); err != nil {
+			return err
+		}
+		if c.Status != StatusScheduled || c.StartAt.After(now) {
+			return nil
+		}
+		if err := readyToGoLive(tx, &c); err != nil {
+			return err
+		}
+		opened = true
+		return tx.Model(&c).Updates(map[string]any{"status": StatusLive, "updated_at": now}).Error
+	})
+	return opened, err
+}
+
+// RefreshStatus opens a scheduled campaign whose start has come and closes
+// a live one whose end has passed, so a page read shows the current state
+// without waiting for the checker (§12.7: status computed on read).
 func RefreshStatus(db *gorm.DB, now time.Time, c *models.Campaign) (*models.Campaign, error) {
+	if c.Status == StatusScheduled && !c.StartAt.After(now) {
+		if _, err := open(db, now, c.ID); err != nil && fault.KindOf(err) != fault.KindConflict {
+			return nil, err
+		}
+		fresh, err := Get(db, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		c = fresh
+	}
 	if c.Status != StatusLive || now.Before(EndAt(c)) {
 		return c, nil
 	}
@@ -113,4 +134,31 @@ func CheckerPass(ctx context.Context, db *gorm.DB, now time.Time, agent *Agent) 
 		agent = &Agent{}
 	}
 	return errors.Join(err, agent.RunPass(db, now))
+}
+
+// OpenNow opens a scheduled campaign before its start time, at an
+// officer's word: it starts now and runs for its duration from now.
+func OpenNow(db *gorm.DB, now time.Time, id int) (*models.Campaign, error) {
+	var c models.Campaign
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := lockCampaign(tx, id, &c, true); err != nil {
+			return err
+		}
+		if c.Status != StatusScheduled {
+			return errorf(fault.KindConflict, "Campaign is %s, only a scheduled campaign can be opened early", c.Status)
+		}
+		if err := readyToGoLive(tx, &c); err != nil {
+			return err
+		}
+		if c.StartAt.After(now) {
+			c.StartAt = now
+		}
+		c.Status = StatusLive
+		c.UpdatedAt = now
+		return tx.Omit(clause.Associations).Save(&c).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }

@@ -16,10 +16,13 @@ import (
 )
 
 // The checker's first pass on the job runner runs at once (§12.11): a due
-// draft goes live and its launch post is queued in the same pass.
+// scheduled campaign goes live and its launch post is queued in the same
+// pass.
 func TestCheckerJobFirstPass(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		c := seedCampaign(t, db, nil, "A", "B", "C")
+		_, err := Activate(db, t0, c.ID)
+		require.NoError(t, err)
 		now := t0.Add(3 * time.Hour)
 		agent := &Agent{BaseURL: "https://patt.test", Pick: pickFirst}
 		r := jobs.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })

@@ -2,6 +2,7 @@ package voting
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -75,4 +76,55 @@ func FirstVisibleLive(db *gorm.DB, level int, officer bool) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// Listing is the /vote page: the campaigns a viewer may see that are
+// live (soonest end first), scheduled (soonest start first) and the most
+// recently closed ones (newest close first). Drafts never appear, officers
+// included: they live in the editor.
+type Listing struct {
+	Live, Upcoming, Recent []models.Campaign
+	// Voted holds the ids of the campaigns the viewer has a ballot in.
+	Voted map[int]bool
+}
+
+// RecentClosed is how many closed campaigns /vote lists.
+const RecentClosed = 10
+
+// ListFor loads the /vote listing, with entries, for a viewer.
+func ListFor(db *gorm.DB, v Viewer) (Listing, error) {
+	var cs []models.Campaign
+	if err := db.Where("status IN ?", []string{StatusLive, StatusScheduled, StatusClosed}).
+		Preload("Entries").Order("start_at, id").Find(&cs).Error; err != nil {
+		return Listing{}, fmt.Errorf("vote listing: %w", err)
+	}
+	out := Listing{Voted: map[int]bool{}}
+	for _, c := range cs {
+		if VisibilityFor(&c, v.Level, v.Officer) != Visible {
+			continue
+		}
+		switch c.Status {
+		case StatusLive:
+			out.Live = append(out.Live, c)
+		case StatusScheduled:
+			out.Upcoming = append(out.Upcoming, c)
+		default:
+			out.Recent = append(out.Recent, c)
+		}
+	}
+	sort.SliceStable(out.Live, func(i, j int) bool { return EndAt(&out.Live[i]).Before(EndAt(&out.Live[j])) })
+	sort.SliceStable(out.Recent, func(i, j int) bool { return ClosedAt(&out.Recent[i]).After(ClosedAt(&out.Recent[j])) })
+	if len(out.Recent) > RecentClosed {
+		out.Recent = out.Recent[:RecentClosed]
+	}
+	if v.PlayerID > 0 {
+		var ids []int
+		if err := db.Model(&models.Ballot{}).Where("player_id = ?", v.PlayerID).Pluck("campaign_id", &ids).Error; err != nil {
+			return Listing{}, fmt.Errorf("my ballots: %w", err)
+		}
+		for _, id := range ids {
+			out.Voted[id] = true
+		}
+	}
+	return out, nil
 }

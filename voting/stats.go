@@ -220,3 +220,15 @@ func EndsIn(c *models.Campaign, now time.Time) time.Duration {
 	}
 	return d
 }
+
+// BallotRow returns a player's ballot row in a campaign (nil: no ballot).
+func BallotRow(db *gorm.DB, campaignID, playerID int) (*models.Ballot, error) {
+	var bs []models.Ballot
+	if err := db.Where("campaign_id = ? AND player_id = ?", campaignID, playerID).Limit(1).Find(&bs).Error; err != nil {
+		return nil, fmt.Errorf("load ballot: %w", err)
+	}
+	if len(bs) == 0 {
+		return nil, nil
+	}
+	return &bs[0], nil
+}

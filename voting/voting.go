@@ -6,17 +6,24 @@
 package voting
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"patt/fault"
 	"patt/models"
 )
 
-// Campaign statuses.
+// Campaign statuses. A draft is being prepared and never opens by itself;
+// activating it before its start time schedules it (§12.10), and the
+// checker opens a scheduled campaign at start_at; live takes ballots until
+// end_at; closed is final.
 const (
-	StatusDraft  = "draft"
-	StatusLive   = "live"
-	StatusClosed = "closed"
+	StatusDraft     = "draft"
+	StatusScheduled = "scheduled"
+	StatusLive      = "live"
+	StatusClosed    = "closed"
 )
 
 // Campaign types: each selects how ballots are counted.
@@ -62,3 +69,78 @@ const (
 	MessagePending = "pending"
 	MessageSent    = "sent"
 )
+
+// TypeLabel names a campaign's count with the points its picks are really
+// worth (issue 11 item 9): a 2-pick ranked-choice vote is "Ranked choice
+// (3/2)", a 4-pick Borda count "Borda count (4/3/2/1)".
+func TypeLabel(kind string, picks int) string {
+	switch kind {
+	case TypeApproval:
+		return "Approval (1 point per pick)"
+	case TypeIRV:
+		return "Instant runoff"
+	case TypeBorda:
+		return "Borda count (" + pointList(kind, picks) + ")"
+	}
+	return "Ranked choice (" + pointList(TypeRankedChoice, picks) + ")"
+}
+
+// pointList is the points of ranks 1..picks that are worth anything, "3/2/1".
+func pointList(kind string, picks int) string {
+	var parts []string
+	for r := 1; r <= picks; r++ {
+		if p := Points(kind, picks, r); p > 0 {
+			parts = append(parts, strconv.Itoa(p))
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// ScoringText says in a sentence what each pick of a ballot earns, from
+// the same table the count uses.
+func ScoringText(kind string, picks int) string {
+	switch kind {
+	case TypeIRV:
+		return "Your 1st choice counts first; if it is eliminated your vote moves to your next choice."
+	case TypeApproval:
+		return "Every pick is worth 1 point."
+	}
+	var parts []string
+	zero := 0
+	for r := 1; r <= picks; r++ {
+		p := Points(kind, picks, r)
+		if p == 0 {
+			zero++
+			continue
+		}
+		unit := "points"
+		if p == 1 {
+			unit = "point"
+		}
+		if r == 1 {
+			parts = append(parts, fmt.Sprintf("Your 1st pick earns %d %s", p, unit))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %d %s", Ordinal(r), p, unit))
+		}
+	}
+	s := strings.Join(parts, ", ") + "."
+	if zero > 0 {
+		s += " Later picks earn no points but still show your order."
+	}
+	return s
+}
+
+// Ordinal writes 1st, 2nd, 3rd, 4th, 11th, 21st.
+func Ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}

@@ -17,6 +17,9 @@
   'use strict';
 
   const root = document.documentElement;
+  // Pages say "without JavaScript, do …" in .no-js-only; this class hides
+  // those hints once the script runs (CSS, not an inline script: the CSP).
+  root.classList.add('js');
 
   /* ------------------------------------------------------------------
    * Admin sidebar collapse (state read first so it applies before paint
