@@ -21,29 +21,29 @@ const datetimeLocal = "2006-01-02T15:04"
 // settings form (locked after draft), the actions, the entries and the
 // contest agent's messages.
 type campaignEditor struct {
-	ID         int
-	ZoneName   string // the guild's zone, which the start time is entered in
-	IsNew      bool
-	Status     string
+	ID       int
+	ZoneName string // the guild's zone, which the start time is entered in
+	IsNew    bool
+	Status   string
 	// StatusLabel is the badge's text; the rank names replace levels in
 	// the locked summary (issue 11 item 9).
 	StatusLabel                          string
 	MinRankToVoteName, MinRankToViewName string
 	OpensIn                              string // scheduled: time until it opens
 	Locked                               bool
-	Form       campaignForm
-	Errors     map[string]string
-	Error      string
-	Ranks      []models.GuildRank
-	Types      any
-	Players    []playerOption
-	Entries    *entriesView
-	Turnout    *turnoutView
-	Messages   []agentMessageView
-	EndsAt     string
-	StartLabel string
-	TypeLabel  string
-	Chattiness []option
+	Form                                 campaignForm
+	Errors                               map[string]string
+	Error                                string
+	Ranks                                []models.GuildRank
+	Types                                any
+	Players                              []playerOption
+	Entries                              *entriesView
+	Turnout                              *turnoutView
+	Messages                             []agentMessageView
+	EndsAt                               string
+	StartLabel                           string
+	TypeLabel                            string
+	Chattiness                           []option
 }
 
 type option struct{ Value, Label string }

@@ -141,7 +141,7 @@ func (s *Server) buildStandings(db *gorm.DB, camp *models.Campaign, playerID int
 		}
 	}
 	v := &standingsView{CampaignID: camp.ID, Final: camp.Status == voting.StatusClosed, Stats: stats,
-		IRV: tally.Type == voting.TypeIRV,
+		IRV:       tally.Type == voting.TypeIRV,
 		UpdatedAt: s.Now().UTC().Format("15:04:05 UTC")}
 	v.Poll = camp.Status == voting.StatusLive
 	v.ProgressClass = pctClass(int(stats.Percent))

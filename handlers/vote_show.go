@@ -34,17 +34,17 @@ type votePage struct {
 	State   string
 	// Changing: a member who voted is re-ranking (the ballot form,
 	// prefilled with their picks, posts a change).
-	Changing    bool
-	Picks       int
-	EndsAtISO   string
-	EndsIn      string
-	OpensAt     string
-	MinRank     int
-	Entries     []entryView
-	Slots       []pickView
-	Ranks       []int
-	Standings   *standingsView
-	Error       string
+	Changing  bool
+	Picks     int
+	EndsAtISO string
+	EndsIn    string
+	OpensAt   string
+	MinRank   int
+	Entries   []entryView
+	Slots     []pickView
+	Ranks     []int
+	Standings *standingsView
+	Error     string
 }
 
 type entryView struct {
