@@ -13,6 +13,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
+
+	"patt/assets"
 )
 
 // assetIndex knows every embedded asset and a short hash of its content, so
@@ -27,9 +29,12 @@ type assetFile struct {
 	hash        string
 	contentType string
 
-	// The brotli and gzip encodings of a compressible asset are made once,
-	// at the best levels, on first request (not at start-up: every test
-	// builds a Server), and kept for the life of the process.
+	// The brotli and gzip encodings of a compressible asset are made once
+	// per process, at the best levels, on first request (not at start-up:
+	// every test builds a Server), and kept for the life of the process.
+	// The index of the embedded files is shared by every Server (see
+	// embeddedAssets), so a test binary pays for brotli 11 once per file,
+	// not once per test: under -race that took over 10 s a test in CI.
 	once   sync.Once
 	brBody []byte
 	gzBody []byte
@@ -61,6 +66,12 @@ func (f *assetFile) encoded(enc string) ([]byte, string) {
 
 // cssURL matches url(...) in a stylesheet, quoted or not.
 var cssURL = regexp.MustCompile(`url\(\s*(['"]?)([^'")]+)(['"]?)\s*\)`)
+
+// embeddedAssets is the index of the binary's own assets, built once per
+// process: the files never change while it runs.
+var embeddedAssets = sync.OnceValues(func() (*assetIndex, error) {
+	return newAssetIndex(assets.FS)
+})
 
 func newAssetIndex(fsys fs.FS) (*assetIndex, error) {
 	idx := &assetIndex{files: map[string]*assetFile{}}

@@ -16,7 +16,6 @@ import (
 	"gorm.io/gorm"
 
 	"patt/app/jobs"
-	"patt/assets"
 	"patt/config"
 	"patt/schedule"
 	"patt/views"
@@ -63,7 +62,7 @@ func New(s *Server) (*fiber.App, error) {
 	if s.Version == "" {
 		s.Version = "dev"
 	}
-	idx, err := newAssetIndex(assets.FS)
+	idx, err := embeddedAssets()
 	if err != nil {
 		return nil, fmt.Errorf("index assets: %w", err)
 	}

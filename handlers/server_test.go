@@ -40,7 +40,10 @@ func testApp(t *testing.T, db *gorm.DB) (*fiber.App, *Server) {
 // do sends a request through the app and returns the response and its body.
 func do(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, string) {
 	t.Helper()
-	resp, err := app.Test(req, fiber.TestConfig{Timeout: 10 * time.Second})
+	// A guard against a hung handler, not a speed limit: under -race on a
+	// loaded CI machine a page can take seconds. FailOnTimeout names the
+	// timeout instead of Fiber's misleading "got empty response".
+	resp, err := app.Test(req, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
