@@ -5,6 +5,30 @@
 // Authorization header (no "Bearer"), as Raid-Helper expects. Errors are
 // fault errors: 429 is TooMany, 5xx and transport failures Unavailable
 // (both Retryable), other refusals carry Raid-Helper's status and text.
+//
+// The wire format was checked (November 2026) against public clients of
+// the real API, since Raid-Helper's own documentation page is not in
+// reach here: a captured live event payload with its signups and
+// advancedSettings (DerpDerpFailer/raid-helper-attendance,
+// test/fixtures/sample-event.json and sample-server-events.json), a C#
+// client's event and signup types (tipplermanuel/raid-helper-notificator),
+// a TypeScript bot that reads advancedSettings.voice_channel and honours
+// Retry-After on 429, and scripts that create events with date and time
+// as unix timestamps and advancedSettings.duration in minutes. What they
+// agree on:
+//   - POST /v2/servers/{server}/channels/{channel}/event with leaderId,
+//     templateId, title, description, date, time (unix timestamps, or
+//     "D-M-YYYY"/"HH:MM" on the server's Raid-Helper clock) and
+//     advancedSettings {duration (minutes), voice_channel (id)}; the
+//     answer holds the event (its id is the Discord message id);
+//   - GET /v2/events/{id} (public) returns startTime/endTime/closingTime
+//     as unix seconds and signUps with a numeric id, userId, name,
+//     className (a role or class, or a status class such as Absence),
+//     specName, status ("primary"), entryTime (unix) and position;
+//   - PATCH and DELETE /v2/events/{id}; POST /v2/events/{id}/signups with
+//     userId, className, specName; PATCH /v2/events/{id}/signups/{signup};
+//   - GET /v3/servers/{server}/events, paged by a Page header, answers
+//     {pages, currentPage, postedEvents: [...]}.
 package raidhelper
 
 import (
@@ -63,29 +87,42 @@ func Retryable(err error) bool {
 	return k == fault.KindUnavailable || k == fault.KindTooMany
 }
 
-// EventInput is what the site books.
+// EventInput is what the site books. VoiceChannelID "" sends no voice
+// channel.
 type EventInput struct {
-	ChannelID   string
-	LeaderID    string
-	TemplateID  string
-	Title       string
-	Description string
-	Start       time.Time
-	Duration    time.Duration
+	ChannelID      string
+	VoiceChannelID string
+	LeaderID       string
+	TemplateID     string
+	Title          string
+	Description    string
+	Start          time.Time
+	Duration       time.Duration
+}
+
+// advancedSettings are the event's duration in minutes and, when set, its
+// voice channel.
+func (in EventInput) advancedSettings() map[string]any {
+	adv := map[string]any{"duration": int(in.Duration / time.Minute)}
+	if in.VoiceChannelID != "" {
+		adv["voice_channel"] = in.VoiceChannelID
+	}
+	return adv
 }
 
 // Event is a Raid-Helper event as read back.
 type Event struct {
-	ID          string   `json:"id"`
-	ServerID    string   `json:"serverId"`
-	ChannelID   string   `json:"channelId"`
-	LeaderID    string   `json:"leaderId"`
-	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	TemplateID  string   `json:"templateId"`
-	StartTime   int64    `json:"startTime"`
-	EndTime     int64    `json:"endTime"`
-	SignUps     []SignUp `json:"signUps"`
+	ID               string         `json:"id"`
+	ServerID         string         `json:"serverId"`
+	ChannelID        string         `json:"channelId"`
+	LeaderID         string         `json:"leaderId"`
+	Title            string         `json:"title"`
+	Description      string         `json:"description"`
+	TemplateID       string         `json:"templateId"`
+	StartTime        int64          `json:"startTime"`
+	EndTime          int64          `json:"endTime"`
+	AdvancedSettings map[string]any `json:"advancedSettings"`
+	SignUps          []SignUp       `json:"signUps"`
 }
 
 // Start is the event's start instant.
@@ -152,7 +189,7 @@ func (c *Client) CreateEvent(ctx context.Context, in EventInput) (Created, error
 	}
 	ts := strconv.FormatInt(in.Start.Unix(), 10)
 	body := createBody{LeaderID: in.LeaderID, TemplateID: tmpl, Date: ts, Time: ts, Title: in.Title,
-		Description: in.Description, AdvancedSettings: map[string]any{"duration": int(in.Duration / time.Minute)}}
+		Description: in.Description, AdvancedSettings: in.advancedSettings()}
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return Created{}, err
@@ -176,13 +213,14 @@ func (c *Client) CreateEvent(ctx context.Context, in EventInput) (Created, error
 	return Created{EventID: id, URL: "https://discord.com/channels/" + c.ServerID + "/" + in.ChannelID + "/" + id, Payload: payload}, nil
 }
 
-// UpdateEvent changes an event's title, description and times.
+// UpdateEvent changes an event's title, description, times, duration and
+// voice channel.
 func (c *Client) UpdateEvent(ctx context.Context, id string, in EventInput) error {
 	if err := c.configured(); err != nil {
 		return err
 	}
 	body := map[string]any{"title": in.Title, "description": in.Description,
-		"startTime": in.Start.Unix(), "endTime": in.Start.Add(in.Duration).Unix()}
+		"startTime": in.Start.Unix(), "endTime": in.Start.Add(in.Duration).Unix(), "advancedSettings": in.advancedSettings()}
 	if in.LeaderID != "" {
 		body["leaderId"] = in.LeaderID
 	}
@@ -239,18 +277,31 @@ func (c *Client) signup(ctx context.Context, method, path string, in SignupInput
 	return *out.SignUp, nil
 }
 
-// ServerEvents lists the server's posted events (the connection test).
+// maxPages bounds the event list read (Raid-Helper pages hold 1000).
+const maxPages = 20
+
+// ServerEvents lists the server's posted events, every page (the
+// connection test, and the search for an event booked before a crash).
 func (c *Client) ServerEvents(ctx context.Context) ([]Event, error) {
 	if err := c.configured(); err != nil {
 		return nil, err
 	}
-	var out struct {
-		PostedEvents []Event `json:"postedEvents"`
+	var all []Event
+	for page := 1; page <= maxPages; page++ {
+		var out struct {
+			Pages        int     `json:"pages"`
+			PostedEvents []Event `json:"postedEvents"`
+		}
+		hdr := http.Header{"Page": {strconv.Itoa(page)}}
+		if err := c.doH(ctx, http.MethodGet, "/v3/servers/"+c.ServerID+"/events", hdr, nil, &out); err != nil {
+			return nil, err
+		}
+		all = append(all, out.PostedEvents...)
+		if page >= out.Pages {
+			break
+		}
 	}
-	if err := c.do(ctx, http.MethodGet, "/v3/servers/"+c.ServerID+"/events", nil, &out); err != nil {
-		return nil, err
-	}
-	return out.PostedEvents, nil
+	return all, nil
 }
 
 func (c *Client) configured() error {
@@ -262,6 +313,10 @@ func (c *Client) configured() error {
 
 // do sends one request and decodes a 2xx JSON answer into out.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
+	return c.doH(ctx, method, path, nil, body, out)
+}
+
+func (c *Client) doH(ctx context.Context, method, path string, hdr http.Header, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -269,6 +324,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
 	if err != nil {
 		return fmt.Errorf("raid-helper request: %w", err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	if c.APIKey != "" {
 		req.Header.Set("Authorization", c.APIKey)

@@ -171,9 +171,9 @@ func ptrTime(t time.Time) *time.Time { return &t }
 var errClaimed = errors.New("booking claimed elsewhere")
 
 // eventInput is the Raid-Helper event for a raid: its night's channel and
-// template, else the configured ones.
+// template, else the configured ones, and the configured voice channel.
 func eventInput(db *gorm.DB, cfg models.DiscordConfig, e models.RaidEvent, siteURL string) raidhelper.EventInput {
-	in := raidhelper.EventInput{ChannelID: deref(cfg.RaidChannelID), LeaderID: deref(cfg.RaidCreatorDiscordID),
+	in := raidhelper.EventInput{ChannelID: deref(cfg.RaidChannelID), VoiceChannelID: deref(cfg.RaidVoiceChannelID), LeaderID: deref(cfg.RaidCreatorDiscordID),
 		TemplateID: cfg.RaidDefaultTemplateID, Title: e.Title, Start: e.StartTimeUTC, Duration: e.EndTimeUTC.Sub(e.StartTimeUTC),
 		Description: "Auto-scheduled raid. Sign up below!"}
 	if siteURL != "" {

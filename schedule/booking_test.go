@@ -316,12 +316,14 @@ func TestSignupsFlowBothWays(t *testing.T) {
 		require.Equal(t, SourceSite, got(keep.player).Source)
 
 		rhe, _ := f.Event(rhID)
-		classes := map[string]string{}
+		classes, specs := map[string]string{}, map[string]string{}
 		for _, s := range rhe.SignUps {
-			classes[s.UserID] = s.ClassName
+			classes[s.UserID], specs[s.UserID] = s.ClassName, s.SpecName
 		}
 		require.Equal(t, "Tank", classes["555"])
+		require.Equal(t, "Blood", specs["555"], "Sita's main is a blood death knight")
 		require.Equal(t, "Late", classes["888"])
+		require.Equal(t, "Balance", specs["888"], "a status class still names the spec")
 
 		unknown, err := UnknownSigners(db, now)
 		require.NoError(t, err)
@@ -424,5 +426,149 @@ func TestChangesFollowIntoRaidHelper(t *testing.T) {
 		_, err = UpdateRaidEvent(db, second.ID, RaidEventInput{EventDate: ptr("2025-01-25")}, ny)
 		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
 		require.Contains(t, fault.FieldsOf(err), "event_date")
+	})
+}
+
+// specChar creates a character of a class playing a spec, owned by p.
+func specChar(t *testing.T, db *gorm.DB, p models.Player, name, class, spec string) models.Character {
+	t.Helper()
+	var cls models.Class
+	require.NoError(t, db.Where("name = ?", class).Take(&cls).Error)
+	var sp models.Specialization
+	require.NoError(t, db.Where("name = ? AND class_id = ?", spec, cls.ID).Take(&sp).Error)
+	c := models.Character{Name: name, RealmSlug: "senjin", ClassID: &cls.ID, ActiveSpecID: &sp.ID}
+	require.NoError(t, db.Create(&c).Error)
+	require.NoError(t, db.Create(&models.PlayerCharacter{PlayerID: p.ID, CharacterID: c.ID}).Error)
+	return c
+}
+
+// Signups carry class and spec both ways (spec §8.3): a site answer goes
+// to Raid-Helper under the role class with the template's name of the
+// spec the chosen character plays in that role; a Raid-Helper signup's
+// spec name picks the member's character of that class.
+func TestSignupClassAndSpecBothWays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		clock := now
+		f.SetClock(func() time.Time { return clock })
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now)
+		require.NoError(t, err)
+		e := bookedEvents(t, db)[0]
+		rhID := *e.RaidHelperEventID
+
+		pal := seedPlayer(t, db, "Lumen", 2, "America/New_York", "")
+		palMain := specChar(t, db, pal, "Lumen", "Paladin", "Holy")
+		require.NoError(t, db.Model(&pal).Update("main_character_id", palMain.ID).Error)
+		pal.MainCharacterID = &palMain.ID
+		linkDiscord(t, db, pal, "501")
+		mix := seedPlayer(t, db, "Mixa", 2, "America/New_York", "")
+		mage := specChar(t, db, mix, "Mixamage", "Mage", "Frost")
+		dk := specChar(t, db, mix, "Mixadk", "Death Knight", "Frost")
+		require.NoError(t, db.Model(&mix).Update("main_character_id", mage.ID).Error)
+		mix.MainCharacterID = &mage.ID
+		linkDiscord(t, db, mix, "502")
+
+		inRH := func(uid string) rhfake.SignUp {
+			ev, _ := f.Event(rhID)
+			for _, s := range ev.SignUps {
+				if s.UserID == uid {
+					return s
+				}
+			}
+			t.Fatalf("no Raid-Helper signup of %s", uid)
+			return rhfake.SignUp{}
+		}
+		sync := func(at time.Time) SyncResult {
+			clock = at
+			res, err := rh.SyncSignups(ctx, db, 0, at)
+			require.NoError(t, err)
+			return res
+		}
+
+		// The holy paladin signs up: Healer / Holy1 (not the priest's Holy).
+		_, err = SetSignup(db, e.ID, pal.ID, SignupInput{Status: "signed"}, SourceSite, now)
+		require.NoError(t, err)
+		require.Equal(t, 1, sync(now.Add(time.Minute)).Pushed)
+		require.Equal(t, "Healer", inRH("501").ClassName)
+		require.Equal(t, "Holy1", inRH("501").SpecName)
+		// The same paladin offers to tank: Tank / Protection1.
+		_, err = SetSignup(db, e.ID, pal.ID, SignupInput{Status: "signed", Role: "tank"}, SourceSite, now.Add(2*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 1, sync(now.Add(3*time.Minute)).Pushed)
+		require.Equal(t, "Tank", inRH("501").ClassName)
+		require.Equal(t, "Protection1", inRH("501").SpecName)
+		// On the death knight alt: Melee / Frost1; absent keeps naming it.
+		_, err = SetSignup(db, e.ID, mix.ID, SignupInput{Status: "signed", CharacterID: dk.ID}, SourceSite, now.Add(4*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 1, sync(now.Add(5*time.Minute)).Pushed)
+		require.Equal(t, "Melee", inRH("502").ClassName)
+		require.Equal(t, "Frost1", inRH("502").SpecName)
+		_, err = SetSignup(db, e.ID, mix.ID, SignupInput{Status: "absent", CharacterID: dk.ID, Note: "away"}, SourceSite, now.Add(6*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, 1, sync(now.Add(7*time.Minute)).Pushed)
+		require.Equal(t, "Absence", inRH("502").ClassName)
+		require.Equal(t, "Frost1", inRH("502").SpecName)
+
+		// Back from Raid-Helper: Ranged / Frost is the mage, Melee / Frost1
+		// the death knight.
+		f.SignUpAs(rhID, "502", "Mixa", "Ranged", "Frost", now.Add(time.Hour))
+		require.Equal(t, 1, sync(now.Add(61*time.Minute)).Imported)
+		s, err := SignupOf(db, e.ID, mix.ID)
+		require.NoError(t, err)
+		require.Equal(t, SignupSigned, s.Status)
+		require.Equal(t, mage.ID, *s.CharacterID)
+		require.Equal(t, "ranged", *s.Role)
+		f.SignUpAs(rhID, "502", "Mixa", "Melee", "Frost1", now.Add(2*time.Hour))
+		require.Equal(t, 1, sync(now.Add(121*time.Minute)).Imported)
+		s, err = SignupOf(db, e.ID, mix.ID)
+		require.NoError(t, err)
+		require.Equal(t, dk.ID, *s.CharacterID)
+		require.Equal(t, "melee", *s.Role)
+		var att models.RaidAttendance
+		require.NoError(t, db.Where("event_id = ? AND player_id = ?", e.ID, mix.ID).Take(&att).Error)
+		require.Equal(t, dk.ID, *att.CharacterID, "the attendance sheet follows the character")
+		// Holy1 back is the paladin's Holy, a healer.
+		f.SignUpAs(rhID, "501", "Lumen", "Healer", "Holy1", now.Add(3*time.Hour))
+		require.Equal(t, 1, sync(now.Add(181*time.Minute)).Imported)
+		s, err = SignupOf(db, e.ID, pal.ID)
+		require.NoError(t, err)
+		require.Equal(t, palMain.ID, *s.CharacterID)
+		require.Equal(t, "healer", *s.Role)
+	})
+}
+
+// A configured voice channel goes with every booking and re-booking; none
+// configured sends none.
+func TestVoiceChannelGoesToRaidHelper(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		_, err := GenerateRaidEvents(db, mustZone(t, "America/New_York"), now)
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now)
+		require.NoError(t, err)
+		first := bookedEvents(t, db)[0]
+		ev, _ := f.Event(*first.RaidHelperEventID)
+		require.Empty(t, ev.VoiceChannel())
+
+		require.NoError(t, SaveRaidHelperSettings(db, RaidHelperSettingsInput{ServerID: "111", CreatorID: "333", ChannelID: "222", VoiceChannelID: "444"}, now))
+		require.NoError(t, rh.Book(ctx, db, first.ID, 0, now))
+		ev, _ = f.Event(*first.RaidHelperEventID)
+		require.Equal(t, "444", ev.VoiceChannel(), "re-booking sends the voice channel")
+		_, err = GenerateRaidEvents(db, mustZone(t, "America/New_York"), now.Add(7*24*time.Hour))
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now.Add(7*24*time.Hour))
+		require.NoError(t, err)
+		booked := bookedEvents(t, db)
+		last, _ := f.Event(*booked[len(booked)-1].RaidHelperEventID)
+		require.Equal(t, "444", last.VoiceChannel())
 	})
 }

@@ -64,17 +64,151 @@ var rhSpecRoles = map[string]string{
 	"Destruction": "ranged", "Devastation": "ranged", "Augmentation": "ranged", "Devourer": "ranged",
 }
 
-// rhClassOf is how a site answer is written in Raid-Helper: status buckets
-// for tentative/late/bench/absent, the role bucket for a sign-up.
-func rhClassOf(s models.RaidSignup) raidhelper.SignupInput {
-	bucket := map[string]string{SignupTentative: "Tentative", SignupLate: "Late", SignupBench: "Bench", SignupAbsent: "Absence"}[s.Status]
-	if bucket == "" {
-		bucket = map[string]string{"tank": "Tank", "healer": "Healer", "melee": "Melee", "ranged": "Ranged"}[deref(s.Role)]
-		if bucket == "" {
-			bucket = "Melee" // generic DPS, as Raid-Helper's own buckets
+// rhStatusClass is the template's status class of a site answer ("" for
+// a sign-up, which goes under its role class).
+var rhStatusClass = map[string]string{SignupTentative: raidhelper.ClassTentative, SignupLate: raidhelper.ClassLate,
+	SignupBench: raidhelper.ClassBench, SignupAbsent: raidhelper.ClassAbsence}
+
+// charSpec is a character's class and the spec it plays for a role.
+type charSpec struct {
+	Class string
+	Spec  string
+	Role  string
+}
+
+// characterSpecs lists what a character can bring: its class and, first,
+// the spec it plays now, then (for the player's main) the player's main
+// spec, then every other spec of its class, in the seeding order.
+func characterSpecs(db *gorm.DB, p models.Player, charID int) ([]charSpec, error) {
+	var c models.Character
+	if err := db.Preload("Class").Preload("ActiveSpec.Class").Preload("ActiveSpec.DefaultRole").Take(&c, charID).Error; err != nil {
+		return nil, fmt.Errorf("character %d: %w", charID, err)
+	}
+	class := ""
+	switch {
+	case c.Class != nil:
+		class = c.Class.Name
+	case c.ActiveSpec != nil && c.ActiveSpec.Class != nil:
+		class = c.ActiveSpec.Class.Name
+	}
+	if class == "" {
+		return nil, nil
+	}
+	var out []charSpec
+	add := func(sp *models.Specialization) {
+		if sp == nil || sp.Class == nil || sp.Class.Name != class || sp.DefaultRole == nil {
+			return
+		}
+		for _, o := range out {
+			if o.Spec == sp.Name {
+				return
+			}
+		}
+		out = append(out, charSpec{Class: class, Spec: sp.Name, Role: roleKey(sp.DefaultRole.Name)})
+	}
+	add(c.ActiveSpec)
+	if p.MainCharacterID != nil && *p.MainCharacterID == charID && p.MainSpecID != nil {
+		var ms models.Specialization
+		if err := db.Preload("Class").Preload("DefaultRole").Take(&ms, *p.MainSpecID).Error; err == nil {
+			add(&ms)
 		}
 	}
-	return raidhelper.SignupInput{ClassName: bucket, SpecName: bucket}
+	var all []models.Specialization
+	if err := db.Preload("Class").Preload("DefaultRole").Order("id").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("specializations: %w", err)
+	}
+	for i := range all {
+		add(&all[i])
+	}
+	return out, nil
+}
+
+// rhSignupOf is how a site answer is written in Raid-Helper's wowretail2
+// template: a sign-up under its role class with the template's name of
+// the spec the chosen character plays in that role (Holy1 for a holy
+// paladin, Frost1 for a frost death knight, spec §8.3); tentative, late,
+// bench and absent under their status class, still naming the spec. ok is
+// false for a sign-up whose class and spec are unknown (no character, or
+// a character without a class): Raid-Helper has no class for it, so the
+// answer stays on the site.
+func rhSignupOf(db *gorm.DB, s models.RaidSignup, p models.Player) (raidhelper.SignupInput, bool, error) {
+	charID := 0
+	switch {
+	case s.CharacterID != nil:
+		charID = *s.CharacterID
+	case p.MainCharacterID != nil:
+		charID = *p.MainCharacterID
+	}
+	var specs []charSpec
+	if charID != 0 {
+		var err error
+		if specs, err = characterSpecs(db, p, charID); err != nil {
+			return raidhelper.SignupInput{}, false, err
+		}
+	}
+	role := deref(s.Role)
+	var roleClass, specName string
+	for _, cs := range specs {
+		if role != "" && cs.Role != role {
+			continue
+		}
+		if rc, sn, ok := raidhelper.TemplateSpec(cs.Class, cs.Spec); ok {
+			roleClass, specName = rc, sn
+			break
+		}
+	}
+	if status := rhStatusClass[s.Status]; status != "" {
+		if specName == "" {
+			specName = status
+		}
+		return raidhelper.SignupInput{ClassName: status, SpecName: specName}, true, nil
+	}
+	if roleClass == "" {
+		return raidhelper.SignupInput{}, false, nil
+	}
+	return raidhelper.SignupInput{ClassName: roleClass, SpecName: specName}, true, nil
+}
+
+// rhCharacter finds the player's character of the class a Raid-Helper
+// spec name belongs to (their main if it is of that class, else their
+// first character of it); 0 when the name is not a spec or they have none.
+func rhCharacter(db *gorm.DB, p models.Player, templateSpec string) (int, error) {
+	w, ok := raidhelper.WowSpecOf(templateSpec)
+	if !ok {
+		return 0, nil
+	}
+	var cls models.Class
+	if err := db.Where("name = ?", w.Class).Take(&cls).Error; err != nil {
+		return 0, nil
+	}
+	chars := models.Table(db, &models.Character{})
+	specT := models.Table(db, &models.Specialization{})
+	owned := models.Table(db, &models.PlayerCharacter{})
+	var ids []int
+	err := db.Table(chars+" AS c").Select("c.id").
+		Joins("LEFT JOIN "+specT+" AS s ON s.id = c.active_spec_id").
+		Where("c.removed_at IS NULL AND (c.class_id = ? OR (c.class_id IS NULL AND s.class_id = ?))", cls.ID, cls.ID).
+		Where("c.id IN (SELECT character_id FROM "+owned+" WHERE player_id = ?) OR c.id = ?", p.ID, derefInt(p.MainCharacterID)).
+		Order("c.id").Pluck("c.id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("characters of class %s: %w", w.Class, err)
+	}
+	for _, id := range ids {
+		if p.MainCharacterID != nil && id == *p.MainCharacterID {
+			return id, nil
+		}
+	}
+	if len(ids) > 0 {
+		return ids[0], nil
+	}
+	return 0, nil
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // SyncSignups brings signups both ways for booked raids that have not
@@ -163,15 +297,23 @@ func (r RaidHelper) syncEvent(ctx context.Context, db *gorm.DB, client *raidhelp
 		return fmt.Errorf("answers to push: %w", err)
 	}
 	discordOf := map[int]string{}
+	players := map[int]models.Player{}
 	for id, p := range byDiscord {
 		discordOf[p.ID] = id
+		players[p.ID] = p
 	}
 	for _, s := range pending {
 		uid := discordOf[s.PlayerID]
 		if uid == "" {
 			continue // no Discord account linked: the answer stays on the site
 		}
-		in := rhClassOf(s)
+		in, ok, err := rhSignupOf(db, s, players[s.PlayerID])
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // no class or spec to sign up with: the answer stays on the site
+		}
 		in.UserID = uid
 		rhID := deref(s.RHSignupID)
 		if existing, ok := seen[s.PlayerID]; ok && rhID == "" {
@@ -246,6 +388,10 @@ func importSignup(db *gorm.DB, e models.RaidEvent, p models.Player, su raidhelpe
 	if rhID != "" {
 		row.RHSignupID = &rhID
 	}
+	charID, err := rhCharacter(db, p, su.SpecName)
+	if err != nil {
+		return false, err
+	}
 	if existing != nil {
 		row.CharacterID, row.Note = existing.CharacterID, existing.Note
 		if role == "" {
@@ -257,10 +403,15 @@ func importSignup(db *gorm.DB, e models.RaidEvent, p models.Player, su raidhelpe
 			role = specRole(db, p.MainSpecID)
 		}
 	}
+	if charID != 0 {
+		// The spec names the class: bring that class's character.
+		row.CharacterID = &charID
+	}
 	if role != "" {
 		row.Role = &role
 	}
-	if existing != nil && existing.Status == row.Status && deref(existing.Role) == deref(row.Role) && existing.Source == SourceRaidHelper {
+	if existing != nil && existing.Status == row.Status && deref(existing.Role) == deref(row.Role) && existing.Source == SourceRaidHelper &&
+		derefInt(existing.CharacterID) == derefInt(row.CharacterID) {
 		return false, nil
 	}
 	err = db.Transaction(func(tx *gorm.DB) error {

@@ -1,9 +1,18 @@
 // Package rhfake is a local Raid-Helper for tests: an httptest server that
 // speaks Raid-Helper's wire format as strictly as the real service —
-// the server's API key as the raw Authorization header, JSON bodies with
-// the required fields, {"status":"failed","reason":…} refusals, 429 with
-// Retry-After — and records every call. Knobs add latency, fail the next
-// calls with a status, or rate-limit.
+// the server's API key as the raw Authorization header (only reading one
+// event is public), JSON bodies with the required fields (leaderId, title,
+// description, date, time to create; userId, className, specName to sign
+// up), a start given as a unix timestamp or as "D-M-YYYY" + "HH:MM" on the
+// server's clock, advancedSettings (duration in minutes, voice_channel),
+// signups checked against the template's classes and specs (wowretail2:
+// role classes with their spec names, status classes without), the event
+// list paged by the Page header, {"status":"failed","reason":…} refusals
+// and 429 with Retry-After — and records every call. Knobs add latency,
+// fail the next calls with a status, or rate-limit.
+//
+// The format was checked against public clients of the real API and a
+// captured event payload (see the raidhelper package comment).
 package rhfake
 
 import (
@@ -39,17 +48,41 @@ type SignUp struct {
 
 // Event is an event as the fake stores it.
 type Event struct {
-	ID          string   `json:"id"`
-	ServerID    string   `json:"serverId"`
-	ChannelID   string   `json:"channelId"`
-	LeaderID    string   `json:"leaderId"`
-	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	TemplateID  string   `json:"templateId"`
-	StartTime   int64    `json:"startTime"`
-	EndTime     int64    `json:"endTime"`
-	ClosingTime int64    `json:"closingTime"`
-	SignUps     []SignUp `json:"signUps"`
+	ID               string         `json:"id"`
+	ServerID         string         `json:"serverId"`
+	ChannelID        string         `json:"channelId"`
+	LeaderID         string         `json:"leaderId"`
+	Title            string         `json:"title"`
+	Description      string         `json:"description"`
+	TemplateID       string         `json:"templateId"`
+	StartTime        int64          `json:"startTime"`
+	EndTime          int64          `json:"endTime"`
+	ClosingTime      int64          `json:"closingTime"`
+	LastUpdated      int64          `json:"lastUpdated"`
+	AdvancedSettings map[string]any `json:"advancedSettings,omitempty"`
+	SignUps          []SignUp       `json:"signUps"`
+}
+
+// VoiceChannel is the event's advancedSettings.voice_channel ("" if none).
+func (e Event) VoiceChannel() string {
+	v, _ := e.AdvancedSettings["voice_channel"].(string)
+	return v
+}
+
+// templates are the classes (and each class's specs) of the templates the
+// fake knows; a signup in an event of another template is not checked.
+// wowretail2 is Raid-Helper's "WoW combat roles" template.
+var templates = map[string]map[string][]string{
+	"wowretail2": {
+		"Tank":      {"Protection", "Protection1", "Blood", "Vengeance", "Brewmaster", "Guardian"},
+		"Healer":    {"Holy", "Holy1", "Restoration", "Restoration1", "Mistweaver", "Preservation", "Discipline"},
+		"Melee":     {"Arms", "Fury", "Assassination", "Outlaw", "Subtlety", "Frost1", "Unholy", "Havoc", "Windwalker", "Feral", "Survival", "Retribution", "Enhancement"},
+		"Ranged":    {"Arcane", "Fire", "Frost", "Affliction", "Demonology", "Destruction", "Beastmastery", "Marksmanship", "Balance", "Shadow", "Elemental", "Devastation", "Augmentation", "Devourer"},
+		"Late":      nil,
+		"Bench":     nil,
+		"Tentative": nil,
+		"Absence":   nil,
+	},
 }
 
 // Server is the fake Raid-Helper.
@@ -72,13 +105,16 @@ type Server struct {
 	failNext  []int
 	rateLimit int // calls allowed before 429s; <0 = unlimited
 	now       func() time.Time
+	// PageSize is how many events one page of the server's event list
+	// holds (Raid-Helper: 1000).
+	PageSize int
 }
 
 // New starts a fake for server serverID with API key key and the given
 // channels.
 func New(key, serverID string, channels ...string) *Server {
 	f := &Server{APIKey: key, ServerID: serverID, Channels: map[string]bool{}, events: map[string]*Event{},
-		nextID: 1300000000000000000, nextSign: 1, rateLimit: -1, now: time.Now}
+		nextID: 1300000000000000000, nextSign: 1, rateLimit: -1, now: time.Now, PageSize: 1000}
 	f.Zone, _ = time.LoadLocation("America/New_York")
 	for _, c := range channels {
 		f.Channels[c] = true
@@ -132,6 +168,10 @@ func (f *Server) Events() []Event {
 	for _, e := range f.events {
 		c := *e
 		c.SignUps = append([]SignUp(nil), e.SignUps...)
+		c.AdvancedSettings = map[string]any{}
+		for k, v := range e.AdvancedSettings {
+			c.AdvancedSettings[k] = v
+		}
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -230,7 +270,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "POST v2/servers/:id/channels/:id/event":
 		f.create(w, parts[2], parts[4], body)
 	case "GET v3/servers/:id/events":
-		f.list(w, parts[2])
+		f.list(w, r, parts[2])
 	case "GET v2/events/:id":
 		f.get(w, parts[2])
 	case "PATCH v2/events/:id":
@@ -272,9 +312,25 @@ func requiredStrings(m map[string]any, keys ...string) string {
 	return ""
 }
 
-// when reads date and time: both a unix timestamp, or "D-M-YYYY" and
-// "HH:MM" on the server's clock.
-func (f *Server) when(date, clock string) (time.Time, error) {
+// when reads date and time: both a unix timestamp (a number or a string
+// of digits), or "D-M-YYYY" and "HH:MM" on the server's clock.
+func (f *Server) when(dateV, clockV any) (time.Time, error) {
+	str := func(v any) (string, bool) {
+		switch x := v.(type) {
+		case string:
+			return x, true
+		case float64:
+			if x == float64(int64(x)) {
+				return strconv.FormatInt(int64(x), 10), true
+			}
+		}
+		return "", false
+	}
+	date, ok1 := str(dateV)
+	clock, ok2 := str(clockV)
+	if !ok1 || !ok2 {
+		return time.Time{}, fmt.Errorf("Invalid date or time")
+	}
 	if n, err := strconv.ParseInt(clock, 10, 64); err == nil {
 		return time.Unix(n, 0).UTC(), nil
 	}
@@ -299,43 +355,102 @@ func (f *Server) create(w http.ResponseWriter, server, channel string, body []by
 		failed(w, http.StatusBadRequest, "Invalid JSON body")
 		return
 	}
-	if msg := requiredStrings(m, "leaderId", "title", "description", "date", "time"); msg != "" {
+	if msg := requiredStrings(m, "leaderId", "title", "description"); msg != "" {
 		failed(w, http.StatusBadRequest, msg)
 		return
 	}
-	start, err := f.when(m["date"].(string), m["time"].(string))
+	if m["date"] == nil || m["time"] == nil {
+		failed(w, http.StatusBadRequest, "Missing required field: date and time")
+		return
+	}
+	start, err := f.when(m["date"], m["time"])
 	if err != nil {
 		failed(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	adv, msg := advanced(m)
+	if msg != "" {
+		failed(w, http.StatusBadRequest, msg)
+		return
+	}
 	minutes := 120
-	if adv, ok := m["advancedSettings"].(map[string]any); ok {
-		if d, ok := adv["duration"].(float64); ok {
-			minutes = int(d)
-		}
+	if d, ok := adv["duration"].(float64); ok {
+		minutes = int(d)
 	}
 	tmpl, _ := m["templateId"].(string)
 	f.mu.Lock()
 	f.nextID++
 	e := &Event{ID: strconv.FormatInt(f.nextID, 10), ServerID: server, ChannelID: channel, LeaderID: m["leaderId"].(string),
 		Title: m["title"].(string), Description: m["description"].(string), TemplateID: tmpl,
-		StartTime: start.Unix(), EndTime: start.Add(time.Duration(minutes) * time.Minute).Unix(), ClosingTime: start.Unix(), SignUps: []SignUp{}}
+		StartTime: start.Unix(), EndTime: start.Add(time.Duration(minutes) * time.Minute).Unix(), ClosingTime: start.Unix(),
+		LastUpdated: f.now().Unix(), AdvancedSettings: adv, SignUps: []SignUp{}}
 	f.events[e.ID] = e
 	out := *e
 	f.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "event": out})
 }
 
-func (f *Server) list(w http.ResponseWriter, server string) {
+// advanced reads a body's advancedSettings: duration a whole number of
+// minutes, voice_channel a channel id; other settings are kept as sent.
+func advanced(m map[string]any) (map[string]any, string) {
+	out := map[string]any{}
+	raw, ok := m["advancedSettings"]
+	if !ok {
+		return out, ""
+	}
+	adv, ok := raw.(map[string]any)
+	if !ok {
+		return nil, "Field advancedSettings must be an object"
+	}
+	for k, v := range adv {
+		switch k {
+		case "duration":
+			d, ok := v.(float64)
+			if !ok || d != float64(int(d)) || d <= 0 {
+				return nil, "advancedSettings.duration must be a number of minutes"
+			}
+		case "voice_channel":
+			s, ok := v.(string)
+			if _, err := strconv.ParseUint(s, 10, 64); !ok || err != nil {
+				return nil, "advancedSettings.voice_channel must be a channel id"
+			}
+		}
+		out[k] = v
+	}
+	return out, ""
+}
+
+// list answers the server's event list, one page (Page header, from 1)
+// of PageSize events; IncludeSignUps "true" keeps the signups.
+func (f *Server) list(w http.ResponseWriter, r *http.Request, server string) {
 	if server != f.ServerID {
 		failed(w, http.StatusForbidden, "The API key does not belong to this server")
 		return
 	}
-	evs := f.Events()
-	for i := range evs {
-		evs[i].SignUps = nil
+	page := 1
+	if p := r.Header.Get("Page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			failed(w, http.StatusBadRequest, "Page must be a positive number")
+			return
+		}
+		page = n
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pages": 1, "currentPage": 1, "eventCountOverall": len(evs), "eventCountTransmitted": len(evs), "postedEvents": evs})
+	evs := f.Events()
+	if !strings.EqualFold(r.Header.Get("IncludeSignUps"), "true") {
+		for i := range evs {
+			evs[i].SignUps = nil
+		}
+	}
+	size := f.PageSize
+	pages := (len(evs) + size - 1) / size
+	if pages == 0 {
+		pages = 1
+	}
+	from := min((page-1)*size, len(evs))
+	to := min(from+size, len(evs))
+	writeJSON(w, http.StatusOK, map[string]any{"pages": pages, "currentPage": page, "eventCountOverall": len(evs),
+		"eventCountTransmitted": to - from, "postedEvents": evs[from:to]})
 }
 
 func (f *Server) get(w http.ResponseWriter, id string) {
@@ -376,6 +491,18 @@ func (f *Server) patch(w http.ResponseWriter, id string, body []byte) {
 			default:
 				e.LeaderID = s
 			}
+		case "advancedSettings":
+			adv, msg := advanced(map[string]any{k: v})
+			if msg != "" {
+				failed(w, http.StatusBadRequest, msg)
+				return
+			}
+			if e.AdvancedSettings == nil {
+				e.AdvancedSettings = map[string]any{}
+			}
+			for ak, av := range adv {
+				e.AdvancedSettings[ak] = av
+			}
 		case "startTime", "endTime":
 			n, ok := v.(float64)
 			if !ok {
@@ -392,6 +519,7 @@ func (f *Server) patch(w http.ResponseWriter, id string, body []byte) {
 			return
 		}
 	}
+	e.LastUpdated = f.now().Unix()
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "event": *e})
 }
 
@@ -421,6 +549,10 @@ func (f *Server) addSignup(w http.ResponseWriter, id string, body []byte) {
 	e := f.events[id]
 	if e == nil {
 		failed(w, http.StatusNotFound, "Event not found")
+		return
+	}
+	if msg := checkClass(e.TemplateID, m["className"].(string), m["specName"].(string)); msg != "" {
+		failed(w, http.StatusBadRequest, msg)
 		return
 	}
 	for _, s := range e.SignUps {
@@ -453,17 +585,46 @@ func (f *Server) editSignup(w http.ResponseWriter, id, signup string, body []byt
 		if strconv.FormatInt(e.SignUps[i].ID, 10) != signup {
 			continue
 		}
+		class, spec := e.SignUps[i].ClassName, e.SignUps[i].SpecName
 		if v, ok := m["className"].(string); ok {
-			e.SignUps[i].ClassName = v
+			class = v
 		}
 		if v, ok := m["specName"].(string); ok {
-			e.SignUps[i].SpecName = v
+			spec = v
 		}
+		if msg := checkClass(e.TemplateID, class, spec); msg != "" {
+			failed(w, http.StatusBadRequest, msg)
+			return
+		}
+		e.SignUps[i].ClassName, e.SignUps[i].SpecName = class, spec
 		e.SignUps[i].EntryTime = f.now().Unix()
 		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "signUp": e.SignUps[i]})
 		return
 	}
 	failed(w, http.StatusNotFound, "Sign-up not found")
+}
+
+// checkClass refuses a class or spec the event's template does not have,
+// as Raid-Helper does ("invalid className" / "invalid specName"). A status
+// class (no specs) takes any spec name.
+func checkClass(template, class, spec string) string {
+	classes, known := templates[template]
+	if !known {
+		return ""
+	}
+	specs, ok := classes[class]
+	if !ok {
+		return "invalid className"
+	}
+	if len(specs) == 0 {
+		return ""
+	}
+	for _, s := range specs {
+		if s == spec {
+			return ""
+		}
+	}
+	return "invalid specName"
 }
 
 // SetClock sets the fake's clock for entry times of signups it creates.
