@@ -23,6 +23,7 @@ import (
 	"patt/models"
 	"patt/notify"
 	"patt/schedule"
+	"patt/seal"
 	guildsync "patt/sync"
 	"patt/sync/addonupload"
 	"patt/voting"
@@ -96,7 +97,17 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 			" and runs on from there (development only, never in production)", "fake_now", cfg.FakeNow.Format(time.RFC3339))
 	}
 	a.Jobs = jobs.New(db, log, a.Clock)
-	a.RaidHelper = schedule.RaidHelper{BaseURL: cfg.RaidHelperAPIURL, SiteURL: cfg.BaseURL}
+	keys, err := seal.New(cfg.JWTSecret, schedule.KeyBoxPurpose)
+	if err != nil {
+		return nil, err
+	}
+	a.RaidHelper = schedule.RaidHelper{BaseURL: cfg.RaidHelperAPIURL, SiteURL: cfg.BaseURL, Keys: keys}
+	// A Raid-Helper key saved in plain text before sealing is sealed now.
+	if sealed, err := a.RaidHelper.SealStoredKey(db); err != nil {
+		log.Warn("raid-helper: could not seal the saved API key", "err", err)
+	} else if sealed {
+		log.Info("raid-helper: the saved API key is now encrypted at rest")
+	}
 	if err := a.plugIntegrations(); err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func TestRaidJobs(t *testing.T) {
 		require.Contains(t, *run.Summary, "not configured")
 		require.Empty(t, f.Calls())
 
-		require.NoError(t, schedule.SaveRaidHelperSettings(db, schedule.RaidHelperSettingsInput{APIKey: "k", ServerID: "111", ChannelID: "222"}, now))
+		require.NoError(t, a.RaidHelper.SaveSettings(db, schedule.RaidHelperSettingsInput{APIKey: "k", ServerID: "111", ChannelID: "222"}, now))
 		run, err = a.Jobs.RunAndWait(ctx, "raid-helper-sync")
 		require.NoError(t, err)
 		require.Equal(t, "ok", run.Status, "%v", run.Error)

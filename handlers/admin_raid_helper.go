@@ -45,7 +45,7 @@ type bookingRow struct {
 func (s *Server) adminRaidHelperData(c fiber.Ctx) (adminRaidHelperPage, error) {
 	page := adminRaidHelperPage{Zone: s.Config.GuildTimezone.String()}
 	db := s.db(c)
-	settings, err := schedule.LoadRaidHelperSettings(db)
+	settings, err := s.RaidHelper.LoadSettings(db)
 	if err != nil {
 		return page, err
 	}
@@ -105,7 +105,7 @@ func (s *Server) adminRaidHelperSave(c fiber.Ctx) error {
 		ServerID: c.FormValue("raid_helper_server_id"), CreatorID: c.FormValue("raid_creator_discord_id"),
 		ChannelID: c.FormValue("raid_channel_id"), VoiceChannelID: c.FormValue("raid_voice_channel_id"),
 		TemplateID: c.FormValue("raid_default_template_id")}
-	if err := schedule.SaveRaidHelperSettings(s.db(c), in, s.Now()); err != nil {
+	if err := s.RaidHelper.SaveSettings(s.db(c), in, s.Now()); err != nil {
 		if fault.KindOf(err) != fault.KindInvalid {
 			return err
 		}
@@ -248,7 +248,7 @@ func (s *Server) raidConfigAPIUpdate(c fiber.Ctx) error {
 			}
 		}
 	}
-	if err := schedule.SaveRaidHelperSettings(s.db(c), in, s.Now()); err != nil {
+	if err := s.RaidHelper.SaveSettings(s.db(c), in, s.Now()); err != nil {
 		st, msg, known := shown(c, err)
 		if !known {
 			return err

@@ -15,6 +15,7 @@ import (
 	"patt/models"
 	"patt/raidhelper/rhfake"
 	"patt/schedule"
+	"patt/seal"
 )
 
 func TestAdminRaidHelperPage(t *testing.T) {
@@ -23,7 +24,9 @@ func TestAdminRaidHelperPage(t *testing.T) {
 		s.Now = func() time.Time { return raidsClock }
 		f := rhfake.New("sk-live-123456", "111", "222")
 		defer f.Close()
-		s.RaidHelper = schedule.RaidHelper{BaseURL: f.BaseURL()}
+		keys, err := seal.New(s.Config.JWTSecret, schedule.KeyBoxPurpose)
+		require.NoError(t, err)
+		s.RaidHelper = schedule.RaidHelper{BaseURL: f.BaseURL(), Keys: keys}
 		ev := raidsSeed(t, db)
 		id := strconv.Itoa(ev.ID)
 
@@ -58,6 +61,10 @@ func TestAdminRaidHelperPage(t *testing.T) {
 		require.NotContains(t, body, "sk-live", "the key is never shown after saving")
 		require.NotContains(t, body, "3456")
 		require.Contains(t, body, "A key is saved")
+		var cfg models.DiscordConfig
+		require.NoError(t, db.Take(&cfg).Error)
+		require.True(t, seal.IsSealed(*cfg.RaidHelperAPIKey), "encrypted at rest")
+		require.NotContains(t, *cfg.RaidHelperAPIKey, "sk-live")
 		require.Contains(t, body, `value="wowretail2"`)
 		resp, body = b.sendJSON("GET", "/api/v1/admin/raid-config", "")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -92,6 +99,26 @@ func TestAdminRaidHelperPage(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Contains(t, body, "Re-book")
 		require.Contains(t, body, ">ok<")
+
+		// The app's secret changed: the key cannot be opened; the page and
+		// the test say so (409) and nothing is sent; pasting it again heals.
+		other, err := seal.New([]byte("another secret of at least 32 bytes!"), schedule.KeyBoxPurpose)
+		require.NoError(t, err)
+		s.RaidHelper.Keys = other
+		calls := len(f.Calls())
+		resp, body = b.get("/admin/raid-helper")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Contains(t, body, "cannot be decrypted")
+		resp, body = b.postForm("/admin/raid-helper/test", url.Values{})
+		require.Equal(t, http.StatusConflict, resp.StatusCode, body)
+		require.Contains(t, body, "cannot be decrypted")
+		require.Contains(t, body, "Paste the key again")
+		require.Equal(t, calls, len(f.Calls()))
+		resp, _ = b.postForm("/admin/raid-helper/settings", url.Values{"raid_helper_api_key": {"sk-live-123456"}, "raid_helper_server_id": {"111"},
+			"raid_creator_discord_id": {"333"}, "raid_channel_id": {"222"}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, body = b.postForm("/admin/raid-helper/test", url.Values{})
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
 
 		// Raid-Helper down: the officer sees its answer, 502.
 		f.FailNext(http.StatusServiceUnavailable, 1)

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,14 +17,16 @@ import (
 	"patt/notify"
 	"patt/raidhelper"
 	"patt/raidhelper/rhfake"
+	"patt/seal"
 )
 
 func rhSetup(t *testing.T, db *gorm.DB) (*rhfake.Server, RaidHelper) {
 	t.Helper()
 	f := rhfake.New("the-key", "111", "222")
 	t.Cleanup(f.Close)
-	require.NoError(t, SaveRaidHelperSettings(db, RaidHelperSettingsInput{APIKey: "the-key", ServerID: "111", CreatorID: "333", ChannelID: "222"}, testNow))
-	return f, RaidHelper{BaseURL: f.BaseURL(), SiteURL: "https://patt.example"}
+	rh := RaidHelper{BaseURL: f.BaseURL(), SiteURL: "https://patt.example", Keys: testKeys(t, "0123456789abcdef0123456789abcdef")}
+	require.NoError(t, rh.SaveSettings(db, RaidHelperSettingsInput{APIKey: "the-key", ServerID: "111", CreatorID: "333", ChannelID: "222"}, testNow))
+	return f, rh
 }
 
 func bookedEvents(t *testing.T, db *gorm.DB) []models.RaidEvent {
@@ -559,7 +562,7 @@ func TestVoiceChannelGoesToRaidHelper(t *testing.T) {
 		ev, _ := f.Event(*first.RaidHelperEventID)
 		require.Empty(t, ev.VoiceChannel())
 
-		require.NoError(t, SaveRaidHelperSettings(db, RaidHelperSettingsInput{ServerID: "111", CreatorID: "333", ChannelID: "222", VoiceChannelID: "444"}, now))
+		require.NoError(t, rh.SaveSettings(db, RaidHelperSettingsInput{ServerID: "111", CreatorID: "333", ChannelID: "222", VoiceChannelID: "444"}, now))
 		require.NoError(t, rh.Book(ctx, db, first.ID, 0, now))
 		ev, _ = f.Event(*first.RaidHelperEventID)
 		require.Equal(t, "444", ev.VoiceChannel(), "re-booking sends the voice channel")
@@ -570,5 +573,76 @@ func TestVoiceChannelGoesToRaidHelper(t *testing.T) {
 		booked := bookedEvents(t, db)
 		last, _ := f.Event(*booked[len(booked)-1].RaidHelperEventID)
 		require.Equal(t, "444", last.VoiceChannel())
+	})
+}
+
+func testKeys(t *testing.T, secret string) *seal.Box {
+	t.Helper()
+	b, err := seal.New([]byte(secret), KeyBoxPurpose)
+	require.NoError(t, err)
+	return b
+}
+
+// Spec §8.1 fix: the API key is sealed at rest with a key derived from the
+// app's secret; a key saved in plain text before is sealed at start-up and
+// keeps working; after a change of secret the error says what to do, and
+// no call goes out with a garbled key.
+func TestAPIKeySealedAtRest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		stored := func() string {
+			var cfg models.DiscordConfig
+			require.NoError(t, db.Take(&cfg).Error)
+			return deref(cfg.RaidHelperAPIKey)
+		}
+		require.True(t, seal.IsSealed(stored()))
+		require.NotContains(t, stored(), "the-key")
+		n, err := rh.TestConnection(ctx, db)
+		require.NoError(t, err)
+		require.Zero(t, n)
+		require.Equal(t, "the-key", f.Calls()[0].Authorization, "the opened key goes to Raid-Helper")
+
+		// A plaintext left from before: used as is, then sealed once.
+		require.NoError(t, db.Model(&models.DiscordConfig{}).Where("1 = 1").Update("raid_helper_api_key", "the-key").Error)
+		_, err = rh.TestConnection(ctx, db)
+		require.NoError(t, err)
+		sealed, err := rh.SealStoredKey(db)
+		require.NoError(t, err)
+		require.True(t, sealed)
+		require.True(t, seal.IsSealed(stored()))
+		sealed, err = rh.SealStoredKey(db)
+		require.NoError(t, err)
+		require.False(t, sealed, "already sealed")
+		_, err = rh.TestConnection(ctx, db)
+		require.NoError(t, err)
+
+		// Another secret: unreadable, said clearly, nothing sent.
+		moved := rh
+		moved.Keys = testKeys(t, "a different app secret, 32 bytes+")
+		calls := len(f.Calls())
+		_, err = moved.TestConnection(ctx, db)
+		require.Equal(t, fault.KindConflict, fault.KindOf(err))
+		require.Contains(t, fault.MessageOf(err), "cannot be decrypted")
+		require.Contains(t, fault.MessageOf(err), "PATT_JWT_SECRET")
+		_, err = moved.BookDue(ctx, db, nil, testNow)
+		require.Equal(t, fault.KindConflict, fault.KindOf(err))
+		require.Equal(t, calls, len(f.Calls()))
+		st, err := moved.LoadSettings(db)
+		require.NoError(t, err)
+		require.True(t, st.KeySet)
+		require.True(t, st.KeyUnreadable)
+		st, err = rh.LoadSettings(db)
+		require.NoError(t, err)
+		require.False(t, st.KeyUnreadable)
+
+		// No box, no saving: a key is never written in plain text.
+		err = RaidHelper{}.SaveSettings(db, RaidHelperSettingsInput{APIKey: "new", ServerID: "111"}, testNow)
+		require.Error(t, err)
+		require.True(t, seal.IsSealed(stored()))
+		// Too long to fit the column once sealed: refused by name.
+		err = rh.SaveSettings(db, RaidHelperSettingsInput{APIKey: strings.Repeat("k", 101), ServerID: "111"}, testNow)
+		require.Equal(t, "must be at most 100 characters", fault.FieldsOf(err)["raid_helper_api_key"])
+		require.LessOrEqual(t, rh.Keys.SealedLen(100), 200)
 	})
 }

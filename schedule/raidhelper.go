@@ -13,12 +13,16 @@ import (
 	"patt/fault"
 	"patt/models"
 	"patt/raidhelper"
+	"patt/seal"
 )
 
 // RaidHelperSettings are the Raid-Helper settings as officers see them: the
-// key itself is never shown again after saving, only whether one is set.
+// key itself is never shown again after saving, only whether one is set
+// (and, read through RaidHelper.LoadSettings, whether it can be opened).
 type RaidHelperSettings struct {
-	KeySet         bool
+	KeySet bool
+	// KeyUnreadable: a key is saved but sealed with another app secret.
+	KeyUnreadable  bool
 	ServerID       string
 	CreatorID      string
 	ChannelID      string
@@ -72,11 +76,32 @@ func LoadRaidHelperSettings(db *gorm.DB) (RaidHelperSettings, error) {
 	return out, nil
 }
 
+// LoadSettings reads the settings and says whether the saved key can be
+// opened with this app's secret.
+func (r RaidHelper) LoadSettings(db *gorm.DB) (RaidHelperSettings, error) {
+	st, err := LoadRaidHelperSettings(db)
+	if err != nil || !st.KeySet {
+		return st, err
+	}
+	if _, err := r.apiKey(db); err != nil {
+		st.KeyUnreadable = true
+	}
+	return st, nil
+}
+
 var snowflake = regexp.MustCompile(`^[0-9]{1,25}$`)
 
-// SaveRaidHelperSettings validates and stores the settings (creating the
-// config row if there is none), in one transaction.
-func SaveRaidHelperSettings(db *gorm.DB, in RaidHelperSettingsInput, now time.Time) error {
+// maxKeyLen bounds the pasted key so that, sealed, it fits the column
+// (raid_helper_api_key VARCHAR(200)); Raid-Helper's keys are about 40.
+const maxKeyLen = 100
+
+// errNoKeyBox: the RaidHelper was built without the app's secret.
+var errNoKeyBox = errors.New("raid-helper: no key box (the app's secret) to seal the API key with")
+
+// SaveSettings validates and stores the settings (creating the config row
+// if there is none), in one transaction; a new API key is sealed with the
+// app's secret before it is written (spec §8.1 fix: encrypted at rest).
+func (r RaidHelper) SaveSettings(db *gorm.DB, in RaidHelperSettingsInput, now time.Time) error {
 	fields := map[string]string{}
 	ids := map[string]*string{"raid_helper_server_id": &in.ServerID, "raid_creator_discord_id": &in.CreatorID,
 		"raid_channel_id": &in.ChannelID, "raid_voice_channel_id": &in.VoiceChannelID}
@@ -91,8 +116,8 @@ func SaveRaidHelperSettings(db *gorm.DB, in RaidHelperSettingsInput, now time.Ti
 		fields["raid_default_template_id"] = "must be at most 50 characters"
 	}
 	in.APIKey = strings.TrimSpace(in.APIKey)
-	if len(in.APIKey) > 200 {
-		fields["raid_helper_api_key"] = "must be at most 200 characters"
+	if len(in.APIKey) > maxKeyLen {
+		fields["raid_helper_api_key"] = fmt.Sprintf("must be at most %d characters", maxKeyLen)
 	}
 	if len(fields) > 0 {
 		return fault.InvalidFields("Some Raid-Helper settings are not valid", fields)
@@ -105,6 +130,16 @@ func SaveRaidHelperSettings(db *gorm.DB, in RaidHelperSettingsInput, now time.Ti
 			return nil
 		}
 		return &s
+	}
+	sealedKey := ""
+	if in.APIKey != "" && !in.ClearKey {
+		if r.Keys == nil {
+			return errNoKeyBox
+		}
+		var err error
+		if sealedKey, err = r.Keys.Seal(in.APIKey); err != nil {
+			return err
+		}
 	}
 	return db.Transaction(func(tx *gorm.DB) error {
 		cfg, found, err := loadDiscordConfig(tx)
@@ -123,8 +158,8 @@ func SaveRaidHelperSettings(db *gorm.DB, in RaidHelperSettingsInput, now time.Ti
 		switch {
 		case in.ClearKey:
 			up["raid_helper_api_key"] = nil
-		case in.APIKey != "":
-			up["raid_helper_api_key"] = in.APIKey
+		case sealedKey != "":
+			up["raid_helper_api_key"] = sealedKey
 		}
 		return tx.Model(&models.DiscordConfig{}).Where("id = ?", cfg.ID).Updates(up).Error
 	})
@@ -140,6 +175,67 @@ type RaidHelper struct {
 	// SiteURL is the site's address, for the "answer on the site" link in
 	// a Raid-Helper post ("" = no link).
 	SiteURL string
+	// Keys seals the API key at rest (built from the app's secret).
+	Keys *seal.Box
+}
+
+// KeyBoxPurpose names the Raid-Helper API key's seal.
+const KeyBoxPurpose = "common.discord_config.raid_helper_api_key"
+
+// errKeyUnreadable is what officers and the job log see when the saved key
+// was sealed with another app secret.
+var errKeyUnreadable = fault.Conflict("The saved Raid-Helper API key cannot be decrypted: the app's secret (PATT_JWT_SECRET, or the generated secret in the data directory) changed since it was saved. Paste the key again on the Raid-Helper page.")
+
+// apiKey opens the saved key ("" when none is saved).
+func (r RaidHelper) apiKey(db *gorm.DB) (string, error) {
+	cfg, _, err := loadDiscordConfig(db)
+	if err != nil {
+		return "", err
+	}
+	return r.openKey(cfg)
+}
+
+func (r RaidHelper) openKey(cfg models.DiscordConfig) (string, error) {
+	stored := deref(cfg.RaidHelperAPIKey)
+	if stored == "" || !seal.IsSealed(stored) {
+		return stored, nil // none, or a plaintext from before sealing (sealed at the next start)
+	}
+	if r.Keys == nil {
+		return "", errKeyUnreadable
+	}
+	key, err := r.Keys.Open(stored)
+	if err != nil {
+		return "", errKeyUnreadable
+	}
+	return key, nil
+}
+
+// SealStoredKey seals a key saved in plain text before sealing existed;
+// run at start-up. It reports whether it sealed one. A key already sealed
+// (with whatever secret) is left alone.
+func (r RaidHelper) SealStoredKey(db *gorm.DB) (bool, error) {
+	if r.Keys == nil {
+		return false, errNoKeyBox
+	}
+	cfg, found, err := loadDiscordConfig(db)
+	if err != nil || !found {
+		return false, err
+	}
+	stored := deref(cfg.RaidHelperAPIKey)
+	if stored == "" || seal.IsSealed(stored) {
+		return false, nil
+	}
+	sealed, err := r.Keys.Seal(stored)
+	if err != nil {
+		return false, err
+	}
+	// Only if it is still that plaintext: an officer may have just saved.
+	res := db.Model(&models.DiscordConfig{}).Where("id = ? AND raid_helper_api_key = ?", cfg.ID, stored).
+		Update("raid_helper_api_key", sealed)
+	if res.Error != nil {
+		return false, fmt.Errorf("seal the Raid-Helper key: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // ErrRaidHelperOff: no key or server id is saved.
@@ -154,7 +250,11 @@ func (r RaidHelper) client(db *gorm.DB) (*raidhelper.Client, models.DiscordConfi
 	if deref(cfg.RaidHelperAPIKey) == "" || deref(cfg.RaidHelperServerID) == "" {
 		return nil, cfg, ErrRaidHelperOff
 	}
-	return raidhelper.New(r.BaseURL, deref(cfg.RaidHelperAPIKey), deref(cfg.RaidHelperServerID), r.HTTP), cfg, nil
+	key, err := r.openKey(cfg)
+	if err != nil {
+		return nil, cfg, err
+	}
+	return raidhelper.New(r.BaseURL, key, deref(cfg.RaidHelperServerID), r.HTTP), cfg, nil
 }
 
 // IsRaidHelperError reports whether err is Raid-Helper refusing a call
