@@ -50,6 +50,9 @@ func (s *Server) adminRaidHelperData(c fiber.Ctx) (adminRaidHelperPage, error) {
 		return page, err
 	}
 	page.Settings = settings
+	if settings.KeyUnreadable {
+		page.Message, page.Failed = "The saved API key cannot be decrypted: the app's secret changed since it was saved. Paste the key again below.", true
+	}
 	raids, err := schedule.RaidsAhead(db, s.Now(), schedule.GenerateDays)
 	if err != nil {
 		return page, err
