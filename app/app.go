@@ -57,8 +57,13 @@ type App struct {
 	// from common.discord_config on each use.
 	RaidHelper schedule.RaidHelper
 
+	// DrainTimeout bounds how long Shutdown waits for requests in flight
+	// before it cuts them (default DefaultDrainTimeout).
+	DrainTimeout time.Duration
+
 	integrations []Integration
 	http         *fiber.App
+	drain        *drainer
 }
 
 // New opens and migrates the database and assembles everything; nothing
@@ -262,9 +267,8 @@ func (a *App) Run(ctx context.Context) error {
 	a.Jobs.Start(ctx)
 
 	errc := make(chan error, 1)
-	go func() {
-		errc <- a.http.Listen(a.Config.Addr, fiber.ListenConfig{DisableStartupMessage: true})
-	}()
+	a.drain = newDrainer()
+	go func() { errc <- a.serveHTTP(a.drain) }()
 	a.Log.Info("patt is running", "url", a.Config.BaseURL, "addr", a.Config.Addr,
 		"database", string(models.DialectOf(a.DB)), "version", a.Version)
 
@@ -283,7 +287,7 @@ func (a *App) Shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	var errs []error
-	if err := a.http.ShutdownWithContext(ctx); err != nil {
+	if err := a.shutdownHTTP(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http: %w", err))
 	}
 	if err := a.Jobs.Stop(ctx); err != nil {
