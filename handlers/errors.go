@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -49,6 +50,9 @@ var errorPages = map[int]errorPage{
 		"Our raid leader pulled before the tank was ready. It's been logged — blame Trog, then try again.", ""},
 	fiber.StatusServiceUnavailable: {"⏳", "Taking too long", msgUnavailable, ""},
 }
+
+// outagePage is the 503 page while the database is unreachable.
+var outagePage = errorPage{"🏰", "Back in a moment", msgOutage, ""}
 
 // notFound is the last handler: nothing else matched.
 func (s *Server) notFound(c fiber.Ctx) error {
@@ -117,7 +121,14 @@ func explain(c fiber.Ctx, err error) problem {
 		if kind == fault.KindInternal && (models.IsBusy(err) || errors.Is(c.Context().Err(), context.DeadlineExceeded)) {
 			kind = fault.KindUnavailable
 		}
+		outage := kind == fault.KindInternal && models.IsUnreachable(err)
+		if outage {
+			kind = fault.KindUnavailable
+		}
 		p = problem{Status: statusOf(kind), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)}
+		if outage {
+			p.Message = msgOutage
+		}
 	}
 	switch {
 	case p.Status == fiber.StatusServiceUnavailable:
@@ -211,10 +222,19 @@ func wantsJSON(c fiber.Ctx) bool {
 func (s *Server) handleError(c fiber.Ctx, err error) error {
 	p := explain(c, err)
 	// Server-side failures get an id that ties the answer to the log line.
+	outage := false
 	switch {
 	case p.Status == fiber.StatusServiceUnavailable:
-		p.ErrorID = newErrorID()
-		s.Log.Warn("request unavailable", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+		retry := busyRetryAfter
+		if s.outage.failed(err) || isOutage(err) {
+			// Logged once for the whole outage (outageWatch), not here.
+			outage, retry = true, outageRetryAfter
+			s.outage.count(false)
+		} else {
+			p.ErrorID = newErrorID()
+			s.Log.Warn("request unavailable", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())))
 	case p.Status >= 500:
 		p.ErrorID = newErrorID()
 		s.Log.Error("request failed", "error_id", p.ErrorID, "path", c.Path(), "method", c.Method(), "err", err)
@@ -223,7 +243,9 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 		return c.Status(p.Status).JSON(Envelope{OK: false, Error: p.Message, Fields: p.Fields, ErrorID: p.ErrorID})
 	}
 	page, ok := errorPages[p.Status]
-	if !ok {
+	if outage {
+		page = outagePage
+	} else if !ok {
 		page = errorPage{"⚠️", fiberStatusText(p.Status), p.Message, ""}
 	} else if p.Status != fiber.StatusNotFound && p.Status != fiber.StatusInternalServerError &&
 		p.Message != "" && p.Message != fiberStatusText(p.Status) {

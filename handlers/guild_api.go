@@ -50,9 +50,12 @@ type rosterPlayerJSON struct {
 // guildRosterAPI answers GET /api/v1/guild/roster: roster-eligible players
 // by display name, characters that left the guild excluded.
 func (s *Server) guildRosterAPI(c fiber.Ctx) error {
-	players, err := s.rosterPlayers(c.Context())
+	players, stale, err := s.rosterPlayersOrStale(c.Context())
 	if err != nil {
 		return err
+	}
+	if stale { // the API has no way to mark a stale copy: 503 as elsewhere
+		return errOutage(nil)
 	}
 	out := make([]rosterPlayerJSON, 0, len(players))
 	for _, p := range players {

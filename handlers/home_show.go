@@ -66,7 +66,9 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 	if v != nil {
 		rank = v.RankLevel
 		if z, err := s.viewerZone(c, v); err != nil {
-			s.Log.Error("landing: viewer zone", "err", err)
+			if !isOutage(err) {
+				s.Log.Error("landing: viewer zone", "err", err)
+			}
 		} else {
 			zone = z
 		}
@@ -81,14 +83,21 @@ func (s *Server) homeShow(c fiber.Ctx) error {
 	if v != nil {
 		shared = &Viewer{RankLevel: v.RankLevel, RankName: v.RankName}
 	}
-	body, err := cached(c.Context(), s.pages, key, homeCacheTTL, func() ([]byte, error) {
-		home := s.homeData(s.db(c), rank, zone)
+	body, stale, err := cachedOrStale(c.Context(), s.pages, key, homeCacheTTL, func() ([]byte, error) {
+		home, err := s.homeData(s.db(c), rank, zone)
+		if err != nil {
+			return nil, err
+		}
 		return s.execute("pages/home/index", &Page{Guild: s.Config.Guild, Viewer: shared, Data: home})
 	})
 	if err != nil {
 		return err
 	}
-	body = s.withNextRaids(c, body)
+	if stale {
+		body = s.markStale(c, body, true)
+	} else {
+		body = s.withNextRaids(c, body)
+	}
 	return s.renderBody(c, fiber.StatusOK, layoutPublic, &Page{}, body)
 }
 
@@ -105,14 +114,26 @@ func (s *Server) viewerZone(c fiber.Ctx, v *Viewer) (*time.Location, error) {
 }
 
 // homeData loads every section on its own: a failing query is logged and
-// its section shows its empty state, the page still renders.
-func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) *homePage {
+// its section shows its empty state, the page still renders. An unreachable
+// database is the exception: half a landing page is not worth showing (nor
+// caching), so that is the error (the caller serves the last copy or 503).
+func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) (*homePage, error) {
+	var outage error
+	failed := func(section string, err error) {
+		if s.outage.failed(err) { // logged once for the outage, by the watch
+			if outage == nil {
+				outage = err
+			}
+			return
+		}
+		s.Log.Error("landing: "+section, "err", err)
+	}
 	now := s.Now()
 	guildZone := s.Config.GuildTimezone
 	home := &homePage{Values: s.Config.Guild.Values}
 
 	if active, recent, err := homeVoteCards(s, db, rank, now); err != nil {
-		s.Log.Error("landing: campaigns", "err", err)
+		failed("campaigns", err)
 	} else {
 		home.ActiveVotes, home.RecentResults = active, recent
 	}
@@ -120,13 +141,13 @@ func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) *homePage 
 	// Recruiting counts the roster's mains, so it always agrees with the
 	// roster's composition tab (spec identity §11 item 22).
 	if players, err := s.rosterPlayers(context.Background()); err != nil {
-		s.Log.Error("landing: recruiting", "err", err)
+		failed("recruiting", err)
 	} else {
 		home.Recruiting = identity.RecruitingNeeds(identity.RoleCountsOf(players))
 	}
 
 	if nights, err := schedule.PublicRaidNights(db, guildZone, guildZone, now); err != nil {
-		s.Log.Error("landing: schedule", "err", err)
+		failed("schedule", err)
 	} else {
 		showLocal := zone.String() != guildZone.String()
 		for _, n := range nights {
@@ -140,7 +161,7 @@ func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) *homePage 
 	}
 
 	if officers, err := identity.Officers(db); err != nil {
-		s.Log.Error("landing: officers", "err", err)
+		failed("officers", err)
 	} else {
 		for _, o := range officers {
 			card := officerCard{Officer: o, Emoji: models.ClassEmoji(o.ClassName), RankLabel: o.RankName}
@@ -154,8 +175,11 @@ func (s *Server) homeData(db *gorm.DB, rank int, zone *time.Location) *homePage 
 	today := models.DateOf(now.In(guildZone))
 	quote, title, err := mito.QuoteOfTheDay(db, today)
 	if err != nil {
-		s.Log.Error("landing: mito", "err", err)
+		failed("mito", err)
 	}
 	home.Quote, home.MitoTitle = quote, title
-	return home
+	if outage != nil {
+		return nil, outage
+	}
+	return home, nil
 }

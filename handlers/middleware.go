@@ -38,7 +38,12 @@ func (s *Server) logRequests(c fiber.Ctx) error {
 		status = explain(c, err).Status // what the error handler will answer
 	}
 	level := slog.LevelInfo
-	if status >= 500 {
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		// "Try again": a busy database or an outage, which is logged on
+		// its own (once), not an error of this request.
+		level = slog.LevelWarn
+	case status >= 500:
 		level = slog.LevelError
 	}
 	s.Log.LogAttrs(c.Context(), level, "request",

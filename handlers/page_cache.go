@@ -67,11 +67,25 @@ func newPageCache(db *gorm.DB, now func() time.Time) *pageCache {
 // write. A positive ttl is for time-dependent bits (countdowns, the quote of
 // the day, EST/EDT): once it has passed, the old value is still served
 // while one background build replaces it, so no visitor waits for it.
-func (pc *pageCache) get(ctx context.Context, key string, ttl time.Duration, build func() (any, error)) (any, error) {
+//
+// When the counter cannot be read because the database is unreachable, the
+// last value kept under key is returned with stale true (the caller marks
+// the page); without one the outage is the error. Any other failure to read
+// the counter (a deadline) builds afresh, as nothing cached can be trusted.
+func (pc *pageCache) get(ctx context.Context, key string, ttl time.Duration, build func() (any, error)) (value any, stale bool, err error) {
 	v, err := pc.probe.Version(ctx)
 	if err != nil {
-		// Without the counter nothing cached can be trusted: serve fresh.
-		return build()
+		if !models.IsUnreachable(err) {
+			value, err := build()
+			return value, false, err
+		}
+		pc.mu.Lock()
+		e, ok := pc.entries[key]
+		pc.mu.Unlock()
+		if ok {
+			return e.value, true, nil
+		}
+		return nil, false, errOutage(err)
 	}
 	pc.mu.Lock()
 	if v != pc.version {
@@ -83,15 +97,15 @@ func (pc *pageCache) get(ctx context.Context, key string, ttl time.Duration, bui
 			pc.startBuild(key, v, ttl, build) // refresh in the background
 		}
 		pc.mu.Unlock()
-		return e.value, nil
+		return e.value, false, nil
 	}
 	call := pc.startBuild(key, v, ttl, build)
 	pc.mu.Unlock()
 	select {
 	case <-call.done:
-		return call.value, call.err
+		return call.value, false, call.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }
 
@@ -127,14 +141,22 @@ func (pc *pageCache) startBuild(key string, v int64, ttl time.Duration, build fu
 	return call
 }
 
-// cached is pageCache.get with the value's type.
+// cached is pageCache.get with the value's type; a stale value (database
+// unreachable) is returned as it is.
 func cached[T any](ctx context.Context, pc *pageCache, key string, ttl time.Duration, build func() (T, error)) (T, error) {
-	v, err := pc.get(ctx, key, ttl, func() (any, error) { return build() })
+	v, _, err := cachedOrStale(ctx, pc, key, ttl, build)
+	return v, err
+}
+
+// cachedOrStale is cached that also says whether the value is a stale copy
+// served because the database is unreachable.
+func cachedOrStale[T any](ctx context.Context, pc *pageCache, key string, ttl time.Duration, build func() (T, error)) (T, bool, error) {
+	v, stale, err := pc.get(ctx, key, ttl, func() (any, error) { return build() })
 	if err != nil {
 		var zero T
-		return zero, err
+		return zero, false, err
 	}
-	return v.(T), nil
+	return v.(T), stale, nil
 }
 
 // versionProbe reads common.content_version for many concurrent requests
@@ -144,6 +166,9 @@ func cached[T any](ctx context.Context, pc *pageCache, key string, ttl time.Dura
 // always seen by that request.
 type versionProbe struct {
 	db *gorm.DB
+	// watch hears every read's outcome: a failure that says the database
+	// is unreachable starts an outage, a success ends one.
+	watch *outageWatch
 
 	mu      sync.Mutex
 	running bool
@@ -196,6 +221,11 @@ func (p *versionProbe) loop() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		version, err := models.ContentVersion(ctx, p.db)
 		cancel()
+		if err != nil {
+			p.watch.failed(err)
+		} else {
+			p.watch.ok()
+		}
 		call.version, call.err = version, err
 		close(call.done)
 	}
@@ -219,7 +249,9 @@ func (s *Server) renderBody(c fiber.Ctx, status int, layout string, p *Page, bod
 			frame.writeTo(c.Response(), p.CSRF, body)
 			return nil
 		}
-		s.Log.Error("layout frame", "err", err)
+		if !isOutage(err) { // an outage is logged once, by the watch
+			s.Log.Error("layout frame", "err", err)
+		}
 	}
 	p.Content = template.HTML(body)
 	page, err := s.execute(layout, p)

@@ -29,7 +29,9 @@ func (s *Server) withNextRaids(c fiber.Ctx, body []byte) []byte {
 	zone := s.viewerLocation(c)
 	next, err := schedule.NextRaidsFor(s.db(c), v.PlayerID, s.Now(), 3)
 	if err != nil {
-		s.Log.Error("landing: next raids", "err", err)
+		if !s.outage.failed(err) { // an outage is logged once, by the watch
+			s.Log.Error("landing: next raids", "err", err)
+		}
 		return body
 	}
 	panel := nextRaidsPanel{Zone: zone.String()}

@@ -148,12 +148,21 @@ func (s *Server) rosterShow(c fiber.Ctx) error {
 	}
 	c.Vary("HX-Target")
 
+	// staleData: a search (never cached itself) ran over the cached roster
+	// while the database was unreachable; only that build sets it.
+	var staleData bool
 	build := func() ([]byte, error) {
 		// Builds may finish after this request (the cache shares them), so
 		// they must not touch c.
-		data, err := s.rosterData(context.Background(), q)
+		data, stale, err := s.rosterData(context.Background(), q)
 		if err != nil {
 			return nil, err
+		}
+		if stale {
+			if q.Q == "" { // a cached view: never keep one built from a stale copy
+				return nil, errOutage(nil)
+			}
+			staleData = true
 		}
 		// No viewer, no CSRF token: the body is the same for everyone.
 		return s.execute(name, &Page{Guild: s.Config.Guild, Data: data})
@@ -166,9 +175,16 @@ func (s *Server) rosterShow(c fiber.Ctx) error {
 			ttl = time.Minute // the next raid night's EST/EDT
 		}
 		key := strings.Join([]string{name, q.Tab, string(q.Sort), dirName(q.Desc), boolKey(q.Alts)}, "|")
-		body, err = cached(c.Context(), s.pages, key, ttl, build)
+		var stale bool
+		body, stale, err = cachedOrStale(c.Context(), s.pages, key, ttl, build)
+		if err == nil && stale {
+			body = s.markStale(c, body, name == "pages/roster/index")
+		}
 	} else {
 		body, err = build()
+		if err == nil && staleData {
+			body = s.markStale(c, body, name == "pages/roster/index")
+		}
 	}
 	if err != nil {
 		return err
@@ -188,8 +204,8 @@ func boolKey(b bool) string {
 
 // rosterData loads what the view needs; the roster itself comes from the
 // page cache, so a search costs no query.
-func (s *Server) rosterData(ctx context.Context, q rosterQuery) (*rosterPage, error) {
-	page := &rosterPage{Query: q}
+func (s *Server) rosterData(ctx context.Context, q rosterQuery) (page *rosterPage, stale bool, err error) {
+	page = &rosterPage{Query: q}
 	for _, t := range rosterTabs {
 		tq := q
 		tq.Tab = t.Key
@@ -200,27 +216,34 @@ func (s *Server) rosterData(ctx context.Context, q rosterQuery) (*rosterPage, er
 		now := s.Now()
 		nights, err := schedule.PublicRaidNights(s.DB.WithContext(ctx), s.Config.GuildTimezone, s.Config.GuildTimezone, now)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		page.Schedule = nights
-		return page, nil
+		return page, false, nil
 	}
-	players, err := s.rosterPlayers(ctx)
+	players, stale, err := s.rosterPlayersOrStale(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if q.Tab == rosterTabComposition {
 		comp := identity.CompositionOf(players)
 		page.Composition = &comp
-		return page, nil
+		return page, stale, nil
 	}
 	page.Table = buildRosterTable(players, q)
-	return page, nil
+	return page, stale, nil
 }
 
 // rosterPlayers is the roster as of the latest write.
 func (s *Server) rosterPlayers(ctx context.Context) ([]identity.RosterPlayer, error) {
-	return cached(ctx, s.pages, "data|roster", 0, func() ([]identity.RosterPlayer, error) {
+	players, _, err := s.rosterPlayersOrStale(ctx)
+	return players, err
+}
+
+// rosterPlayersOrStale is rosterPlayers that may answer with the last copy
+// (stale true) while the database is unreachable.
+func (s *Server) rosterPlayersOrStale(ctx context.Context) ([]identity.RosterPlayer, bool, error) {
+	return cachedOrStale(ctx, s.pages, "data|roster", 0, func() ([]identity.RosterPlayer, error) {
 		return identity.Roster(s.DB.WithContext(ctx))
 	})
 }

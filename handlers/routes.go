@@ -26,7 +26,9 @@ import (
 func (s *Server) routes(app *fiber.App) {
 	login := s.requireLogin
 	officer := s.requireRank(OfficerLevel)
+	s.outage = newOutageWatch(s.Log, s.Now)
 	s.pages = newPageCache(s.DB, s.Now)
+	s.pages.probe.watch = s.outage
 
 	// Rate limits on accounts (spec identity §3.11, §11.5), one set per app
 	// so tests with their own app never share counts.

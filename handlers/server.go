@@ -42,7 +42,9 @@ type Server struct {
 	assets *assetIndex
 	// pages keeps the public pages in memory between writes (page_cache.go).
 	pages *pageCache
-	views *html.Engine
+	// outage is the database outage state (outage.go).
+	outage *outageWatch
+	views  *html.Engine
 }
 
 // New builds the Fiber app with every middleware and route.
@@ -96,6 +98,7 @@ func New(s *Server) (*fiber.App, error) {
 	app.Use(compressResponses)
 	app.Get("/assets/*", s.serveAsset)
 	app.Head("/assets/*", s.serveAsset) // monitors and caches ask HEAD first
+	app.Use(s.watchOutage)
 	app.Use(s.csrfProtect)
 	app.Use(s.authenticate)
 

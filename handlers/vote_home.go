@@ -57,7 +57,9 @@ func (s *Server) withVoteNav(db *gorm.DB, v *Viewer, items []NavItem, path strin
 	}
 	id, err := voting.FirstVisibleLive(db, v.RankLevel, v.IsOfficer())
 	if err != nil {
-		s.Log.Warn("vote link in the header", "err", err)
+		if !s.outage.failed(err) { // an outage is logged once, by the watch
+			s.Log.Warn("vote link in the header", "err", err)
+		}
 		return items
 	}
 	if id == 0 {

@@ -1,7 +1,11 @@
 package models
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -43,6 +47,56 @@ func IsBusy(err error) bool {
 	if errors.As(err, &coded) {
 		code := coded.Code() & 0xff
 		return code == sqliteBusy || code == sqliteLocked
+	}
+	return false
+}
+
+// SQLite primary result codes of storage that failed under the database.
+const (
+	sqliteIOErr    = 10
+	sqliteCantOpen = 14
+)
+
+// IsUnreachable reports whether err says the database itself could not be
+// reached (an outage), as opposed to a statement that failed: the pool is
+// closed, a connection could not be made or was cut by the server (the
+// server shutting down, the database dropped or not accepting
+// connections, connection failures of class 08), or SQLite's file could not
+// be read or opened. GORM sometimes joins errors with %v, losing the chain,
+// so the driver's fixed texts are recognised too.
+func IsUnreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var connect *pgconn.ConnectError
+	if errors.As(err, &connect) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "57P01", "57P02", "57P03", "3D000", "53300":
+			return true
+		}
+		return strings.HasPrefix(pg.Code, "08")
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var netErr *net.OpError
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		code := coded.Code() & 0xff
+		return code == sqliteIOErr || code == sqliteCantOpen
+	}
+	msg := err.Error()
+	for _, text := range []string{"sql: database is closed", "failed to connect to", "conn closed", "SQLSTATE 57P01", "SQLSTATE 3D000"} {
+		if strings.Contains(msg, text) {
+			return true
+		}
 	}
 	return false
 }

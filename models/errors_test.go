@@ -3,6 +3,8 @@ package models_test
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,4 +50,38 @@ func TestIsBusy(t *testing.T) {
 		require.False(t, models.IsBusy(errors.New("database is locked")), "recognised by code, not by text")
 		require.False(t, models.IsBusy(gorm.ErrRecordNotFound))
 	})
+}
+
+// An unreachable database (the pool closed; on Postgres, a database that
+// refuses connections) is told apart from a statement that failed, so the
+// HTTP layer can treat it as an outage.
+func TestIsUnreachable(t *testing.T) {
+	dbtest.EachDSN(t, func(t *testing.T, db *gorm.DB, dsn string) {
+		var n int
+		err := db.Raw("SELECT no_such_column FROM " + models.Table(db, &models.MitoQuote{})).Scan(&n).Error
+		require.Error(t, err)
+		require.False(t, models.IsUnreachable(err), "a failed statement: %v", err)
+		require.False(t, models.IsUnreachable(nil))
+		require.False(t, models.IsUnreachable(context.DeadlineExceeded))
+
+		if models.DialectOf(db) == models.Postgres {
+			// A second pool on a database name that does not exist.
+			other, err := models.Open(strings.Replace(dsn, "/"+dbName(dsn), "/patt_no_such_database", 1), nil)
+			if err == nil {
+				err = other.Exec("SELECT 1").Error
+			}
+			require.Error(t, err)
+			require.True(t, models.IsUnreachable(err), "no such database: %v", err)
+		}
+		sqlDB, err := db.DB()
+		require.NoError(t, err)
+		require.NoError(t, sqlDB.Close())
+		err = db.Exec("SELECT 1").Error
+		require.True(t, models.IsUnreachable(err), "closed pool: %v", err)
+	})
+}
+
+func dbName(dsn string) string {
+	u, _ := url.Parse(dsn)
+	return strings.TrimPrefix(u.Path, "/")
 }
