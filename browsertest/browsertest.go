@@ -69,6 +69,9 @@ func New(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
+		// chromedp gives Chromium 20 s to print its DevTools address; on a
+		// loaded two-core machine starting one took longer.
+		chromedp.WSURLReadTimeout(2 * time.Minute),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -131,8 +134,10 @@ func SetSessionCookie(t *testing.T, ctx context.Context, base, name, value strin
 // SessionTimeout bounds one test's browser session (see New).
 const SessionTimeout = 8 * time.Minute
 
-// WaitTimeout bounds one WaitFor; polled panels (every 5 s) fit in it twice.
-const WaitTimeout = 20 * time.Second
+// WaitTimeout bounds one WaitFor: a guard against a page that never gets
+// there, not a speed limit. Polled panels (every 5 s) fit in it many times;
+// under -race on a loaded machine one render can take seconds.
+const WaitTimeout = 45 * time.Second
 
 // waitJS resolves once the condition holds and htmx is idle: no request in
 // flight and nothing swapping or settling (the htmx-* classes are gone, so
