@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"patt/fault"
+	"patt/identity"
 	"patt/schedule"
 )
 
@@ -19,10 +20,25 @@ type adminRaidHelperPage struct {
 	Errors   map[string]string
 	Raids    []adminRaidRow
 	Log      []bookingRow
-	Unknown  []schedule.UnknownSigner
-	Zone     string
-	Message  string // result of an action
-	Failed   bool
+	Unknown  []unknownRow
+	// Candidates are the players an unknown signer may be linked to.
+	Candidates  []schedule.LinkCandidate
+	Zone        string
+	Message     string // result of an action
+	Failed      bool
+	LinkMessage string // result of linking a signer, shown in its section
+	LinkFailed  bool
+}
+
+// unknownRow is a Raid-Helper signer no player matches, with the player
+// whose name matches theirs preselected.
+type unknownRow struct {
+	ID                    int
+	Name, DiscordID       string
+	Answer                string
+	EventID               int
+	EventTitle, EventDate string
+	Suggested             int
 }
 
 type adminRaidRow struct {
@@ -81,8 +97,26 @@ func (s *Server) adminRaidHelperData(c fiber.Ctx) (adminRaidHelperPage, error) {
 		}
 		page.Log = append(page.Log, b)
 	}
-	page.Unknown, err = schedule.UnknownSigners(db, s.Now())
-	return page, err
+	unknown, err := schedule.UnknownSigners(db, s.Now())
+	if err != nil {
+		return page, err
+	}
+	if len(unknown) > 0 {
+		if page.Candidates, err = schedule.LinkCandidates(db); err != nil {
+			return page, err
+		}
+	}
+	for _, u := range unknown {
+		answer := schedule.SignupLabels[u.Status]
+		if u.SpecName != "" && u.SpecName != u.ClassName {
+			answer += " (" + u.ClassName + " · " + u.SpecName + ")"
+		} else if u.ClassName != "" && !strings.EqualFold(u.ClassName, answer) {
+			answer += " (" + u.ClassName + ")"
+		}
+		page.Unknown = append(page.Unknown, unknownRow{ID: u.ID, Name: u.Name, DiscordID: u.DiscordID, Answer: answer,
+			EventID: u.EventID, EventTitle: u.EventTitle, EventDate: u.EventDate, Suggested: schedule.SuggestFor(page.Candidates, u.Name)})
+	}
+	return page, nil
 }
 
 func (s *Server) renderAdminRaidHelper(c fiber.Ctx, status int, mutate func(*adminRaidHelperPage)) error {
@@ -200,6 +234,31 @@ func (s *Server) adminRaidHelperSync(c fiber.Ctx) error {
 		return strconv.Itoa(b.Booked) + " booked; signups: " + strconv.Itoa(r.Imported) + " imported, " +
 			strconv.Itoa(r.Pushed) + " sent, " + strconv.Itoa(r.Unknown) + " unknown signers", err
 	})
+}
+
+// adminRaidHelperLink answers POST /admin/raid-helper/unknown/:id/link
+// (player_id): the officer says who an unknown Raid-Helper signer is; the
+// signer's Discord account is linked to that player and their answer counts
+// at once. htmx swaps the unknown-signers section; a refusal (409/422)
+// shows there too.
+func (s *Server) adminRaidHelperLink(c fiber.Ctx) error {
+	id, ok := scheduleIntParam(c, "id")
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("player_id")))
+	res, err := schedule.LinkUnknownSigner(s.db(c), identity.By(viewerOf(c).PlayerID), id, pid)
+	status, msg := fiber.StatusOK, ""
+	if err != nil {
+		st, m, known := shown(c, err)
+		if !known {
+			return err
+		}
+		status, msg = st, m
+	} else {
+		msg = "Linked to " + res.Player + "; " + strconv.Itoa(res.Imported) + " Raid-Helper signup(s) now count for them."
+	}
+	return s.renderAdminRaidHelper(c, status, func(p *adminRaidHelperPage) { p.LinkMessage, p.LinkFailed = msg, err != nil })
 }
 
 // raidConfigJSON is GET /api/v1/admin/raid-config: the key is never

@@ -91,3 +91,58 @@ func TestRaidSignupInBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(base+"/admin/raid-helper"), chromedp.WaitVisible("#rh-raids", chromedp.ByQuery)))
 	browsertest.Screenshot(t, ctx, "admin-raid-helper-desktop.png")
 }
+
+// An officer links an unknown Raid-Helper signer to a player on a phone
+// (390 px): the likely player is preselected, one click links with htmx,
+// the row leaves the list and the signup counts.
+func TestLinkUnknownSignerInBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	db, _ := dbtest.Migrated(t, models.SQLite)
+	app, s := testApp(t, db)
+	clock := time.Date(2031, 1, 15, 17, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return clock }
+	base := browsertest.Serve(t, app)
+
+	night := models.RecurringEvent{Label: "Heroic Raid Night", DayOfWeek: 4, DefaultStartTime: models.TimeOfDay{Hour: 21},
+		DefaultDurationMinutes: 180, IsActive: true, DisplayOnPublic: true, RaidHelperTemplateID: "wowretail2"}
+	require.NoError(t, db.Create(&night).Error)
+	_, err := schedule.GenerateRaidEvents(db, s.Config.GuildTimezone, clock)
+	require.NoError(t, err)
+	next, err := schedule.UpcomingEvents(db, clock, 1)
+	require.NoError(t, err)
+	ev := next[0]
+	nova, _ := seedMember(t, db, "Novastrasza", 2)
+	seedMember(t, db, "Another Player", 2)
+	entry := clock.Add(-time.Hour)
+	u := models.RaidHelperUnknownSignup{EventID: ev.ID, DiscordID: "123456789012345678", Name: "Novastrasza", Status: schedule.SignupSigned,
+		SeenAt: clock, ClassName: "Healer", SpecName: "Preservation", EntryTime: &entry}
+	require.NoError(t, db.Create(&u).Error)
+	_, ou := seedMember(t, db, "Captain", 4)
+
+	browserLogin(t, ctx, s, base, ou)
+	require.NoError(t, chromedp.Run(ctx, chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/admin/raid-helper"), chromedp.WaitVisible("#rh-unknown", chromedp.ByQuery)))
+	row := "#rh-unknown-" + strconv.Itoa(u.ID)
+	var chosen string
+	require.NoError(t, chromedp.Run(ctx, chromedp.ScrollIntoView(row, chromedp.ByQuery), chromedp.Value(row+" select", &chosen, chromedp.ByQuery)))
+	require.Equal(t, strconv.Itoa(nova.ID), chosen, "the player named like the signer is preselected")
+	var overflow bool
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)))
+	require.False(t, overflow, "the Raid-Helper page fits 390 px")
+	browsertest.Screenshot(t, ctx, "rh-unknown-phone.png")
+
+	scheduleJS(t, ctx, `window.__noReload = true`)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Click(row+" button[type=submit]", chromedp.ByQuery)))
+	browsertest.WaitFor(t, ctx, "linked", `document.querySelector('#rh-link-message') && document.querySelector('#rh-link-message').textContent.includes('Linked to Novastrasza')`)
+	var gone, noReload bool
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector('`+row+`') === null`, &gone),
+		chromedp.Evaluate(`window.__noReload === true`, &noReload)))
+	require.True(t, gone, "the signer leaves the list")
+	require.True(t, noReload, "linked with htmx, no page load")
+	browsertest.Screenshot(t, ctx, "rh-unknown-linked-phone.png")
+	sig, err := schedule.SignupOf(db, ev.ID, nova.ID)
+	require.NoError(t, err)
+	require.NotNil(t, sig)
+	require.Equal(t, schedule.SignupSigned, sig.Status)
+	require.Equal(t, "healer", *sig.Role)
+}

@@ -207,6 +207,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/raid-helper/sync", s.adminRaidHelperSync)
 	admin.Post("/raid-helper/events/:id/book", s.adminRaidHelperBook) // book or re-book
 	admin.Post("/raid-helper/events/:id/cancel", s.adminRaidHelperCancel)
+	admin.Post("/raid-helper/unknown/:id/link", s.adminRaidHelperLink) // htmx: the unknown-signers section
 
 	// Guild sync (spec guild_sync §10–§11): the runs, and "sync now" with
 	// live progress.

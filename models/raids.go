@@ -59,6 +59,12 @@ type RaidHelperUnknownSignup struct {
 	Name      string
 	Status    string
 	SeenAt    time.Time
+	// What the signer answered, kept so linking them needs no new call
+	// (migration 0160): className/specName, entry time, Raid-Helper's id.
+	ClassName  string
+	SpecName   string
+	EntryTime  *time.Time
+	RHSignupID *string `gorm:"column:rh_signup_id"`
 }
 
 func (RaidHelperUnknownSignup) TableName(namer schema.Namer) string {

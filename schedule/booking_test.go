@@ -13,6 +13,7 @@ import (
 
 	"patt/dbtest"
 	"patt/fault"
+	"patt/identity"
 	"patt/models"
 	"patt/notify"
 	"patt/raidhelper"
@@ -644,5 +645,114 @@ func TestAPIKeySealedAtRest(t *testing.T) {
 		err = rh.SaveSettings(db, RaidHelperSettingsInput{APIKey: strings.Repeat("k", 101), ServerID: "111"}, testNow)
 		require.Equal(t, "must be at most 100 characters", fault.FieldsOf(err)["raid_helper_api_key"])
 		require.LessOrEqual(t, rh.Keys.SealedLen(100), 200)
+	})
+}
+
+// An officer links an unknown Raid-Helper signer to a player in one click:
+// the Discord account is linked (created if the Discord sync has not seen
+// it), the signer's answer counts at once with its class and spec, the
+// signer leaves the list, and the next sync matches them by Discord id.
+// A player linked to another account, or above the officer, is refused.
+func TestLinkUnknownSigner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ny := mustZone(t, "America/New_York")
+		f, rh := rhSetup(t, db)
+		ctx := context.Background()
+		seedNight(t, db, "Heroic", 4, "21:00")
+		now := utc("2025-01-13 12:00")
+		clock := now
+		f.SetClock(func() time.Time { return clock })
+		_, err := GenerateRaidEvents(db, ny, now)
+		require.NoError(t, err)
+		_, err = rh.BookDue(ctx, db, nil, now)
+		require.NoError(t, err)
+		e := bookedEvents(t, db)[0]
+		rhID := *e.RaidHelperEventID
+
+		officer := seedPlayer(t, db, "Offi", 4, "America/New_York", "")
+		newbie := seedPlayer(t, db, "Nova", 2, "America/New_York", "")
+		dk := specChar(t, db, newbie, "Novadk", "Death Knight", "Frost")
+		require.NoError(t, db.Model(&newbie).Update("main_character_id", dk.ID).Error)
+		linked := seedPlayer(t, db, "Linda", 2, "America/New_York", "")
+		linkDiscord(t, db, linked, "600")
+		boss := seedPlayer(t, db, "Bossy", 5, "America/New_York", "")
+
+		f.SignUpAs(rhID, "999", "Novadk", "Melee", "Frost1", now.Add(time.Minute))
+		f.SignUpAs(rhID, "998", "Someone", "Tentative", "Holy", now.Add(time.Minute))
+		clock = now.Add(time.Hour)
+		res, err := rh.SyncSignups(ctx, db, 0, clock)
+		require.NoError(t, err)
+		require.Equal(t, 2, res.Unknown)
+		list, err := UnknownSigners(db, clock)
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		var nova UnknownSigner
+		for _, u := range list {
+			if u.DiscordID == "999" {
+				nova = u
+			}
+		}
+		require.Equal(t, "Melee", nova.ClassName)
+		require.Equal(t, "Frost1", nova.SpecName)
+
+		cands, err := LinkCandidates(db)
+		require.NoError(t, err)
+		require.Equal(t, newbie.ID, SuggestFor(cands, "Novadk"), "matched by character name")
+		for _, c := range cands {
+			require.NotEqual(t, linked.ID, c.ID, "a player already linked is not offered")
+		}
+
+		by := identity.By(officer.ID)
+		_, err = LinkUnknownSigner(db, by, nova.ID, linked.ID)
+		require.Equal(t, fault.KindConflict, fault.KindOf(err))
+		require.Contains(t, fault.MessageOf(err), "already linked")
+		_, err = LinkUnknownSigner(db, by, nova.ID, boss.ID)
+		require.Equal(t, fault.KindForbidden, fault.KindOf(err), "only players below the officer")
+		_, err = LinkUnknownSigner(db, by, nova.ID, 0)
+		require.Equal(t, fault.KindInvalid, fault.KindOf(err))
+		var n int64
+		require.NoError(t, db.Model(&models.RaidSignup{}).Count(&n).Error)
+		require.Zero(t, n, "refusals leave nothing behind")
+
+		got, err := LinkUnknownSigner(db, by, nova.ID, newbie.ID)
+		require.NoError(t, err)
+		require.Equal(t, LinkResult{Player: "Nova", Imported: 1}, got)
+		s, err := SignupOf(db, e.ID, newbie.ID)
+		require.NoError(t, err)
+		require.NotNil(t, s)
+		require.Equal(t, SignupSigned, s.Status)
+		require.Equal(t, "melee", *s.Role)
+		require.Equal(t, dk.ID, *s.CharacterID)
+		require.Equal(t, SourceRaidHelper, s.Source)
+		var att models.RaidAttendance
+		require.NoError(t, db.Where("event_id = ? AND player_id = ?", e.ID, newbie.ID).Take(&att).Error)
+		require.True(t, att.SignedUp, "counted on the attendance sheet")
+		var p models.Player
+		require.NoError(t, db.Preload("DiscordUser").Take(&p, newbie.ID).Error)
+		require.Equal(t, "999", p.DiscordUser.DiscordID)
+		list, err = UnknownSigners(db, clock)
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		require.Equal(t, "998", list[0].DiscordID)
+		_, err = LinkUnknownSigner(db, by, nova.ID, newbie.ID)
+		require.Equal(t, fault.KindConflict, fault.KindOf(err), "linked already")
+
+		// The next sync knows them: nothing new, nothing duplicated.
+		clock = now.Add(2 * time.Hour)
+		res, err = rh.SyncSignups(ctx, db, 0, clock)
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Unknown)
+		require.Zero(t, res.Imported)
+		require.Zero(t, res.Pushed)
+		require.NoError(t, db.Model(&models.RaidSignup{}).Where("event_id = ?", e.ID).Count(&n).Error)
+		require.EqualValues(t, 1, n)
+		// A signer who leaves Raid-Helper leaves the list at the next sync.
+		f.RemoveSignUp(rhID, "998")
+		res, err = rh.SyncSignups(ctx, db, 0, clock)
+		require.NoError(t, err)
+		require.Zero(t, res.Unknown)
+		list, err = UnknownSigners(db, clock)
+		require.NoError(t, err)
+		require.Empty(t, list)
 	})
 }

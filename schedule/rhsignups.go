@@ -270,14 +270,21 @@ func (r RaidHelper) syncEvent(ctx context.Context, db *gorm.DB, client *raidhelp
 		return err
 	}
 	seen := map[int]raidhelper.SignUp{}
+	unknown := []string{}
 	for _, su := range rhEvent.SignUps {
 		p, ok := byDiscord[su.UserID]
 		if !ok {
 			res.Unknown++
+			unknown = append(unknown, su.UserID)
 			status, _ := rhStatus(su)
-			row := models.RaidHelperUnknownSignup{EventID: e.ID, DiscordID: su.UserID, Name: truncate(su.Name, 100), Status: status, SeenAt: now.UTC()}
+			entry := su.Entry()
+			row := models.RaidHelperUnknownSignup{EventID: e.ID, DiscordID: su.UserID, Name: truncate(su.Name, 100), Status: status, SeenAt: now.UTC(),
+				ClassName: truncate(su.ClassName, 30), SpecName: truncate(su.SpecName, 30), EntryTime: &entry}
+			if id := su.ID.String(); id != "" && id != "0" {
+				row.RHSignupID = &id
+			}
 			if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "event_id"}, {Name: "discord_id"}},
-				DoUpdates: clause.AssignmentColumns([]string{"name", "status", "seen_at"})}).Create(&row).Error; err != nil {
+				DoUpdates: clause.AssignmentColumns([]string{"name", "status", "seen_at", "class_name", "spec_name", "entry_time", "rh_signup_id"})}).Create(&row).Error; err != nil {
 				return fmt.Errorf("unknown signer: %w", err)
 			}
 			continue
@@ -290,6 +297,15 @@ func (r RaidHelper) syncEvent(ctx context.Context, db *gorm.DB, client *raidhelp
 		if changed {
 			res.Imported++
 		}
+	}
+	// Signers known by now (linked in the Player Manager) or gone from
+	// Raid-Helper leave the list.
+	stale := db.Where("event_id = ?", e.ID)
+	if len(unknown) > 0 {
+		stale = stale.Where("discord_id NOT IN ?", unknown)
+	}
+	if err := stale.Delete(&models.RaidHelperUnknownSignup{}).Error; err != nil {
+		return fmt.Errorf("prune unknown signers: %w", err)
 	}
 	// Push the site's answers Raid-Helper has not got yet.
 	var pending []models.RaidSignup

@@ -209,6 +209,23 @@ func (f *Server) SignUpAs(eventID, userID, name, className, specName string, ent
 	f.nextSign++
 }
 
+// RemoveSignUp is a Discord user taking their signup back in Discord.
+func (f *Server) RemoveSignUp(eventID, userID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.events[eventID]
+	if e == nil {
+		panic("rhfake: no event " + eventID)
+	}
+	kept := e.SignUps[:0]
+	for _, s := range e.SignUps {
+		if s.UserID != userID {
+			kept = append(kept, s)
+		}
+	}
+	e.SignUps = kept
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
