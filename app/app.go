@@ -22,6 +22,7 @@ import (
 	"patt/migrations"
 	"patt/models"
 	"patt/notify"
+	"patt/onboarding"
 	"patt/schedule"
 	"patt/seal"
 	guildsync "patt/sync"
@@ -56,6 +57,9 @@ type App struct {
 	// RaidHelper books raids and syncs signups; its key and ids are read
 	// from common.discord_config on each use.
 	RaidHelper schedule.RaidHelper
+	// Onboarding walks new Discord members to a website account; the bot
+	// drives it, officers act on its queue.
+	Onboarding *onboarding.Service
 
 	// DrainTimeout bounds how long Shutdown waits for requests in flight
 	// before it cuts them (default DefaultDrainTimeout).
@@ -113,13 +117,15 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 	} else if sealed {
 		log.Info("raid-helper: the saved API key is now encrypted at rest")
 	}
+	a.Onboarding = onboarding.New(db, onboarding.Config{GuildName: cfg.Guild.Name, BaseURL: cfg.BaseURL,
+		AuditChannelID: cfg.AuditChannelID}, log, a.Clock, func() notify.Notifier { return a.Notifier })
 	if err := a.plugIntegrations(); err != nil {
 		return nil, err
 	}
 	if err := a.addCoreJobs(); err != nil {
 		return nil, err
 	}
-	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs, RaidHelper: a.RaidHelper})
+	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs, RaidHelper: a.RaidHelper, Onboarding: a.Onboarding})
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 
 	"patt/app/jobs"
 	"patt/bot"
-	"patt/notify"
-	"patt/onboarding"
 )
 
 // plugBot plugs the Discord bot with the onboarding conversation it
@@ -16,8 +14,7 @@ import (
 // allowed, nudges, time-outs, verification retries, escalations).
 func (a *App) plugBot() error {
 	b := bot.FromConfig(a.DB, a.Config, a.Log, a.Clock)
-	onb := onboarding.New(a.DB, onboarding.Config{GuildName: a.Config.Guild.Name, BaseURL: a.Config.BaseURL,
-		AuditChannelID: a.Config.AuditChannelID}, a.Log, a.Clock, func() notify.Notifier { return a.Notifier })
+	onb := a.Onboarding
 	// The conversation's next message goes out now, not at the delivery
 	// job's next tick (when the job is busy, the tick takes it).
 	b.SetOnboarding(onb, func() { _ = a.Jobs.RunNow(bot.JobOutbox) })

@@ -26,6 +26,14 @@ type botSettingsView struct {
 	Zone   *time.Location
 	Notice string
 	Error  string
+	// Onboarding is the onboarding queue (admin_onboarding.go).
+	Onboarding *onboardingQueue
+}
+
+// ZoneName is the viewer's zone abbreviation now, for column headings.
+func (v botSettingsView) ZoneName() string {
+	name, _ := time.Now().In(v.Zone).Zone()
+	return name
 }
 
 // At shows a time in the viewer's zone with the zone's abbreviation.
@@ -80,6 +88,9 @@ func (s *Server) botSettingsAnswer(c fiber.Ctx, status int, notice string, actio
 		return err
 	}
 	v.Page = p
+	if v.Onboarding, err = s.loadOnboardingQueue(c); err != nil {
+		return err
+	}
 	if isHTMX(c) {
 		return s.renderFragment(c, status, "partials/admin/bot_settings_body", &Page{Data: v})
 	}

@@ -187,6 +187,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/bot-settings/outbox/:id/release", s.adminBotSettingsOutbox(true))
 	admin.Post("/bot-settings/outbox/:id/discard", s.adminBotSettingsOutbox(false))
 	admin.Post("/bot-settings/sync/:what", s.adminBotSettingsSync)
+	admin.Post("/bot-settings/onboarding/:id/:action", s.adminOnboardingAction) // admin_onboarding.go
 
 	// PATTSync uploader keys (spec guild_sync §19): issue (shown once),
 	// revoke, and the latest uploads.

@@ -17,6 +17,7 @@ import (
 
 	"patt/app/jobs"
 	"patt/config"
+	"patt/onboarding"
 	"patt/schedule"
 	"patt/views"
 )
@@ -35,6 +36,9 @@ type Server struct {
 	// RaidHelper books raids in Raid-Helper and syncs signups (officer
 	// actions); it reads its settings from the database on each use.
 	RaidHelper schedule.RaidHelper
+	// Onboarding is the new-member conversation's officer actions (the
+	// queue on /admin/bot-settings); nil builds one without Discord.
+	Onboarding *onboarding.Service
 	// RequestTimeout bounds each request, database statements included, so
 	// a stuck database answers 503 instead of hanging (default 15 s).
 	RequestTimeout time.Duration
