@@ -142,4 +142,3 @@ func plainMentions(s string) string {
 	}
 	return string(out)
 }
-
