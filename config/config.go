@@ -82,6 +82,9 @@ type Config struct {
 	BlizzardClientSecret string
 	BlizzardAPIURL       string
 	BlizzardOAuthURL     string
+	// BattleNetAuthorizeURL is where members sign in with Battle.net to
+	// prove their characters (same application as the roster sync).
+	BattleNetAuthorizeURL string
 	// Raid-Helper API (schedule/).
 	RaidHelperAPIURL string
 	// Shared secret for addon uploads from the companion app.
@@ -127,20 +130,21 @@ func Load(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		Addr:                 get("PATT_ADDR", ":8100"),
-		DataDir:              get("PATT_DATA_DIR", "./data"),
-		Env:                  Env(get("PATT_ENV", string(Development))),
-		LogFormat:            get("PATT_LOG_FORMAT", ""),
-		DiscordToken:         get("PATT_DISCORD_TOKEN", get("DISCORD_BOT_TOKEN", "")),
-		DiscordGuildID:       get("PATT_DISCORD_GUILD_ID", get("DISCORD_GUILD_ID", "")),
-		DiscordAPIURL:        get("PATT_DISCORD_API_URL", ""),
-		AuditChannelID:       get("PATT_AUDIT_CHANNEL_ID", ""),
-		BlizzardClientID:     get("BLIZZARD_CLIENT_ID", ""),
-		BlizzardClientSecret: get("BLIZZARD_CLIENT_SECRET", ""),
-		BlizzardAPIURL:       get("PATT_BLIZZARD_API_URL", "https://us.api.blizzard.com"),
-		BlizzardOAuthURL:     get("PATT_BLIZZARD_OAUTH_URL", "https://oauth.battle.net/token"),
-		RaidHelperAPIURL:     get("PATT_RAID_HELPER_API_URL", "https://raid-helper.dev/api"),
-		AddonAPIKey:          get("PATT_API_KEY", ""),
+		Addr:                  get("PATT_ADDR", ":8100"),
+		DataDir:               get("PATT_DATA_DIR", "./data"),
+		Env:                   Env(get("PATT_ENV", string(Development))),
+		LogFormat:             get("PATT_LOG_FORMAT", ""),
+		DiscordToken:          get("PATT_DISCORD_TOKEN", get("DISCORD_BOT_TOKEN", "")),
+		DiscordGuildID:        get("PATT_DISCORD_GUILD_ID", get("DISCORD_GUILD_ID", "")),
+		DiscordAPIURL:         get("PATT_DISCORD_API_URL", ""),
+		AuditChannelID:        get("PATT_AUDIT_CHANNEL_ID", ""),
+		BlizzardClientID:      get("BLIZZARD_CLIENT_ID", ""),
+		BlizzardClientSecret:  get("BLIZZARD_CLIENT_SECRET", ""),
+		BlizzardAPIURL:        get("PATT_BLIZZARD_API_URL", "https://us.api.blizzard.com"),
+		BlizzardOAuthURL:      get("PATT_BLIZZARD_OAUTH_URL", "https://oauth.battle.net/token"),
+		BattleNetAuthorizeURL: get("PATT_BATTLENET_AUTHORIZE_URL", "https://oauth.battle.net/authorize"),
+		RaidHelperAPIURL:      get("PATT_RAID_HELPER_API_URL", "https://raid-helper.dev/api"),
+		AddonAPIKey:           get("PATT_API_KEY", ""),
 		Guild: Guild{
 			Name:          get("PATT_GUILD_NAME", "Pull All The Things"),
 			Tagline:       get("PATT_GUILD_TAGLINE", "Casual heroic raiding with a real-life-first philosophy, zero toxicity and great vibes."),

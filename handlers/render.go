@@ -141,10 +141,13 @@ func flashFromQuery(c fiber.Ctx) *Flash {
 // starting with "err-" show as errors.
 var flashMessages = map[string]string{
 	// accounts and /profile
-	"logged-out":       "You have been logged out.",
-	"profile-saved":    "Identity settings saved",
-	"characters-saved": "Character settings saved",
-	"password-changed": "Password updated successfully",
+	"logged-out":             "You have been logged out.",
+	"profile-saved":          "Identity settings saved",
+	"characters-saved":       "Character settings saved",
+	"password-changed":       "Password updated successfully",
+	"battlenet-linked":       "Battle.net linked: your characters in the guild are now proven yours.",
+	"err-battlenet":          "The Battle.net sign-in did not work; please try again.",
+	"err-battlenet-conflict": "Battle.net linked, but some of your characters belong to another player here; the officers have been asked to sort it out.",
 
 	// Mito's corner
 	"mito-added":     "Added. Mito approves.",

@@ -75,7 +75,9 @@ func (s *Server) routes(app *fiber.App) {
 	profile.Get("/", s.profileShow)
 	profile.Post("/info", s.profileInfoUpdate)
 	profile.Post("/characters", s.profileCharactersUpdate)
-	profile.Post("/characters/add", s.profileCharacterAdd) // a character of their own, unverified
+	profile.Post("/characters/add", s.profileCharacterAdd)         // a character of their own, unverified
+	profile.Get("/battlenet", s.profileBattleNetStart)             // prove characters: off to Battle.net (profile_battlenet.go)
+	profile.Get("/battlenet/callback", s.profileBattleNetCallback) // …and back
 	profile.Post("/password", passwordLimited, s.profilePasswordUpdate)
 	profile.Post("/sessions/end-all", s.profileSessionsEndAll) // log out everywhere (before :id)
 	profile.Post("/sessions/:id/end", s.profileSessionEnd)     // log out one session
