@@ -253,9 +253,9 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 	}
 	page.ErrorID = p.ErrorID
 	pg := &Page{Title: page.Headline, Data: page, Status: p.Status}
-	// Error pages show as for a visitor: no user block, no admin links (and
-	// no query: the request's deadline may be what failed).
-	c.Locals(viewerKey, nil)
+	// A logged-in member keeps their own header on an error page (issue 11
+	// item 14): drawing it needs no query, so it is safe even when the
+	// request's deadline or the database is what failed.
 	if rerr := s.render(c, p.Status, "pages/errors/error", pg); rerr != nil {
 		s.Log.Error("render error page", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)

@@ -83,6 +83,7 @@ func (s *Server) routes(app *fiber.App) {
 	profile.Post("/sessions/:id/end", s.profileSessionEnd)     // log out one session
 
 	// ---- Voting (spec voting §8): the vote page and its live fragments.
+	app.Get("/vote", s.voteList) // every vote the viewer may see: live, upcoming, recent
 	app.Get("/vote/:id", s.voteShow)
 	app.Get("/vote/:id/panel", s.votePanel)         // fragment: ballot or "you voted"
 	app.Get("/vote/:id/standings", s.voteStandings) // fragment: polled standings

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -49,28 +48,19 @@ func truncate(s string, n int) string {
 	return strings.TrimSpace(string(r[:n])) + "…"
 }
 
-// withVoteNav adds "Vote" to the header for a logged-in viewer when a live
-// campaign they may see exists (spec §6: the first such campaign).
+// withVoteNav adds "Vote" to the header for a logged-in viewer, pointing
+// at /vote, which lists every vote they may see (issue 11 item 8: one link
+// cannot pick among several live campaigns). No query: the header is
+// drawn on error pages too, when the database may be what failed.
 func (s *Server) withVoteNav(db *gorm.DB, v *Viewer, items []NavItem, path string) []NavItem {
 	if v == nil {
 		return items
 	}
-	id, err := voting.FirstVisibleLive(db, v.RankLevel, v.IsOfficer())
-	if err != nil {
-		if !s.outage.failed(err) { // an outage is logged once, by the watch
-			s.Log.Warn("vote link in the header", "err", err)
-		}
-		return items
-	}
-	if id == 0 {
-		return items
-	}
-	href := fmt.Sprintf("/vote/%d", id)
 	out := make([]NavItem, 0, len(items)+1)
 	for i, it := range items {
 		out = append(out, it)
 		if i == 0 { // after Home
-			out = append(out, NavItem{Label: "Vote", Href: href, Active: path == href})
+			out = append(out, NavItem{Label: "Vote", Href: "/vote", Active: path == "/vote" || strings.HasPrefix(path, "/vote/")})
 		}
 	}
 	return out

@@ -489,7 +489,9 @@ func TestLandingVoteCardsAndNav(t *testing.T) {
 		_, u := seedMember(t, db, "Vet", 3)
 		b := newBrowser(t, app).loginAs(s, u)
 		_, body = b.get(fmt.Sprintf("/vote/%d", older.ID))
+		// the header's Vote link lists every vote (issue 11 item 8)
+		assert.Contains(t, body, `<a href="/vote" class="is-active">Vote</a>`)
+		_, body = b.get("/vote")
 		assert.Contains(t, body, fmt.Sprintf(`href="/vote/%d"`, live.ID))
-		assert.Contains(t, body, ">Vote<")
 	})
 }

@@ -62,22 +62,6 @@ func ClosedAt(c *models.Campaign) time.Time {
 	return end
 }
 
-// FirstVisibleLive is the id of the earliest-started live campaign the
-// viewer may see (the header's "Vote" link, spec §6), or 0 when there is
-// none.
-func FirstVisibleLive(db *gorm.DB, level int, officer bool) (int, error) {
-	var cs []models.Campaign
-	if err := db.Where("status = ?", StatusLive).Order("start_at, id").Find(&cs).Error; err != nil {
-		return 0, fmt.Errorf("live campaigns: %w", err)
-	}
-	for i := range cs {
-		if VisibilityFor(&cs[i], level, officer) == Visible {
-			return cs[i].ID, nil
-		}
-	}
-	return 0, nil
-}
-
 // Listing is the /vote page: the campaigns a viewer may see that are
 // live (soonest end first), scheduled (soonest start first) and the most
 // recently closed ones (newest close first). Drafts never appear, officers

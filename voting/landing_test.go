@@ -59,27 +59,3 @@ func TestLandingCampaigns(t *testing.T) {
 		require.Equal(t, "Closed officers", got.Recent[0].Title)
 	})
 }
-
-// The header's "Vote" link goes to the earliest-started live campaign the
-// viewer may see.
-func TestFirstVisibleLive(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		id, err := FirstVisibleLive(db, 2, false)
-		require.NoError(t, err)
-		require.Zero(t, id, "no live campaign")
-		four := 4
-		landingCampaign(t, db, "Draft", StatusDraft, t0.Add(-5*time.Hour), nil, t0)
-		officers := landingCampaign(t, db, "Officers", StatusLive, t0.Add(-2*time.Hour), &four, t0)
-		open := landingCampaign(t, db, "Open", StatusLive, t0.Add(-time.Hour), nil, t0)
-
-		id, err = FirstVisibleLive(db, 2, false)
-		require.NoError(t, err)
-		require.Equal(t, open.ID, id, "a rank too low skips the officers' campaign")
-		id, err = FirstVisibleLive(db, 4, false)
-		require.NoError(t, err)
-		require.Equal(t, officers.ID, id)
-		id, err = FirstVisibleLive(db, 0, true)
-		require.NoError(t, err)
-		require.Equal(t, officers.ID, id, "officers see everything live")
-	})
-}
