@@ -70,6 +70,8 @@
         card.setAttribute('aria-pressed', 'false');
       });
       sortPool();
+      const status = form.querySelector('[data-picks-status]');
+      if (status) status.textContent = filled + ' of ' + drops.length + ' picked';
       submit.disabled = filled !== drops.length;
       form.classList.toggle('is-complete', filled === drops.length);
     }
