@@ -547,8 +547,14 @@ func discordErr(err error) error {
 	}
 	e := fmt.Errorf("discord: HTTP %d, code %d: %s", status, code, msg)
 	switch code {
-	case 50007, 10013, 10003, 10007, 50035, 50006:
-		return outbox.Permanent(e)
+	case 50007, 10013, 10003, 10007, 50035, 50006, 50001, 50013:
+		// cannot DM, unknown user/channel/member, invalid form, empty
+		// message, missing access, missing permissions
+		return notify.Permanent(e)
+	}
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound:
+		return notify.Permanent(e) // the same request will be refused again
 	}
 	return e
 }

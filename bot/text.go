@@ -12,11 +12,11 @@ import (
 
 // Discord's message limits (characters, counted as Unicode code points).
 const (
-	maxContent     = 2000
-	maxTitle       = 256
-	maxDescription = 4096
-	maxFooter      = 2048
-	maxEmbed       = 6000
+	maxContent     = notify.MaxContent
+	maxTitle       = notify.MaxTitle
+	maxDescription = notify.MaxDescription
+	maxFooter      = notify.MaxFooter
+	maxEmbed       = notify.MaxEmbed
 )
 
 // truncate cuts s to at most n characters, ending with "…" when cut, never
@@ -29,27 +29,8 @@ func truncate(s string, n int) string {
 	return strings.TrimRight(string(r[:n-1]), " \n") + "…"
 }
 
-// splitContent cuts text into parts of at most n characters, preferring a
-// line break, then a space, never splitting a character.
-func splitContent(s string, n int) []string {
-	var parts []string
-	for utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		cut := n
-		head := string(r[:n])
-		if i := strings.LastIndex(head, "\n"); i > 0 {
-			cut = utf8.RuneCountInString(head[:i])
-		} else if i := strings.LastIndex(head, " "); i > 0 {
-			cut = utf8.RuneCountInString(head[:i])
-		}
-		parts = append(parts, strings.TrimRight(string(r[:cut]), " \n"))
-		s = strings.TrimLeft(string(r[cut:]), " \n")
-	}
-	if strings.TrimSpace(s) != "" {
-		parts = append(parts, s)
-	}
-	return parts
-}
+// splitContent cuts text into parts of at most n characters.
+func splitContent(s string, n int) []string { return notify.SplitText(s, n) }
 
 // buildMessages turns a notify.Message into what Discord accepts: content
 // split over several messages when longer than 2000 characters (the embed

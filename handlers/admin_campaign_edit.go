@@ -63,7 +63,8 @@ type campaignForm struct {
 
 type agentMessageView struct {
 	Event, Title, Text, Status, When string
-	Pending                          bool
+	Pending, Failed                  bool
+	Error                            string // why it failed, or the last try's error while pending
 }
 
 // formOf fills the editor form; times are shown on the guild clock (zone).
@@ -179,7 +180,10 @@ func (s *Server) newEditor(db *gorm.DB, camp *models.Campaign) (*campaignEditor,
 	}
 	for _, m := range msgs {
 		mv := agentMessageView{Event: strings.ReplaceAll(m.EventType, "_", " "), Title: m.Title(),
-			Text: m.Message, Status: m.Status, Pending: m.Status == voting.MessagePending}
+			Text: m.Message, Status: m.Status, Pending: m.Status == voting.MessagePending, Failed: m.Status == voting.MessageFailed}
+		if m.LastError != nil {
+			mv.Error = *m.LastError
+		}
 		switch {
 		case m.PostedAt != nil:
 			mv.When = "sent " + m.PostedAt.In(zone).Format("Jan 02 15:04 MST")

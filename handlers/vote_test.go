@@ -315,6 +315,14 @@ func TestAdminCampaignPages(t *testing.T) {
 		assert.Contains(t, body, "campaign launch")
 		assert.Contains(t, body, "pending")
 		assert.Contains(t, body, "members voted")
+		// A post Discord refused shows as failed with its reason.
+		require.NoError(t, db.Model(&models.ContestAgentLog{}).Where("campaign_id = ?", id).
+			Updates(map[string]any{"status": voting.MessageFailed, "last_error": "discord: HTTP 403, code 50013: Missing Permissions"}).Error)
+		_, body = off.get(editPath + "/edit")
+		assert.Contains(t, body, `badge--danger">failed</span>`)
+		assert.Contains(t, body, "Not posted: discord: HTTP 403, code 50013: Missing Permissions")
+		require.NoError(t, db.Model(&models.ContestAgentLog{}).Where("campaign_id = ?", id).
+			Updates(map[string]any{"status": voting.MessagePending, "last_error": nil}).Error)
 		// entries are locked
 		resp, _ = off.postForm(editPath+"/entries", url.Values{"name": {"Late"}})
 		assert.Equal(t, 409, resp.StatusCode)

@@ -42,6 +42,7 @@ var steps = []*gormigrate.Migration{
 	step0101CharacterAddonColumns,
 	step0110PattRaidSignups,
 	step0120GuildSettings,
+	step0140AgentDelivery,
 	step0160RaidHelperUnknownDetails,
 	step0190BallotChangedAt,
 	step0200OnboardingFlow,

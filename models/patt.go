@@ -104,6 +104,14 @@ type ContestAgentLog struct {
 	ChannelID        *string
 	LeaderEntryID    *int
 	AnnouncesResults bool
+	// Delivery (migration 0140): tries, Discord's last error, when to try
+	// again, and how many parts of a split post went out (their ids as a
+	// JSON array), so a retry sends only the rest.
+	Attempts       int
+	LastError      *string
+	NextAttemptAt  *time.Time
+	PartsSent      int
+	PartMessageIDs *string
 }
 
 func (ContestAgentLog) TableName(namer schema.Namer) string {

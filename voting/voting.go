@@ -68,6 +68,9 @@ func EndAt(c *models.Campaign) time.Time {
 const (
 	MessagePending = "pending"
 	MessageSent    = "sent"
+	// MessageFailed: not posted, for good (Discord refused it, it failed
+	// AgentMaxAttempts times, or it went stale); last_error says why.
+	MessageFailed = "failed"
 )
 
 // TypeLabel names a campaign's count with the points its picks are really

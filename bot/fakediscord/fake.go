@@ -155,6 +155,7 @@ type Server struct {
 }
 
 type injected struct {
+	skip   int // matching requests to let through first
 	status int
 	body   any
 	header map[string]string
@@ -351,6 +352,15 @@ func (s *Server) FailNext(route string, status int, code int, message string) {
 	s.fail[route] = append(s.fail[route], injected{status: status, body: map[string]any{"message": message, "code": code}})
 }
 
+// FailAfter lets the next n requests to route through and makes the one
+// after answer status with Discord's error body (code, message): a post
+// split over several messages failing partway.
+func (s *Server) FailAfter(route string, n, status, code int, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[route] = append(s.fail[route], injected{skip: n, status: status, body: map[string]any{"message": message, "code": code}})
+}
+
 // RateLimitNext makes the next request to route answer 429 with Discord's
 // body and headers, asking to retry after retryAfter.
 func (s *Server) RateLimitNext(route string, retryAfter time.Duration) {
@@ -461,6 +471,10 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	for route, list := range s.fail {
 		if len(list) > 0 && strings.HasPrefix(key, route) {
 			f := list[0]
+			if f.skip > 0 {
+				list[0].skip--
+				break
+			}
 			s.fail[route] = list[1:]
 			s.mu.Unlock()
 			for k, v := range f.header {

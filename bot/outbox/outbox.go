@@ -179,22 +179,13 @@ func Counts(ctx context.Context, db *gorm.DB) (map[string]int, error) {
 	return out, err
 }
 
-// permanent marks an error that retrying will not fix.
-type permanent struct{ err error }
-
-func (p permanent) Error() string { return p.err.Error() }
-func (p permanent) Unwrap() error { return p.err }
-
 // Permanent wraps an error so Deliver fails the row at once (Discord's
 // 50007 "Cannot send messages to this user", an unknown user, a message
-// Discord refuses as invalid).
-func Permanent(err error) error { return permanent{err} }
+// Discord refuses as invalid). It is notify.Permanent.
+func Permanent(err error) error { return notify.Permanent(err) }
 
 // IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p permanent
-	return errors.As(err, &p)
-}
+func IsPermanent(err error) bool { return notify.IsPermanent(err) }
 
 // Sender sends one DM now.
 type Sender func(ctx context.Context, userID string, m notify.Message) error
