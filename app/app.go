@@ -125,7 +125,8 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 	if err := a.addCoreJobs(); err != nil {
 		return nil, err
 	}
-	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs, RaidHelper: a.RaidHelper, Onboarding: a.Onboarding})
+	h, err := handlers.New(&handlers.Server{DB: db, Config: cfg, Log: log, Version: version, Now: a.Clock, Jobs: a.Jobs,
+		RaidHelper: a.RaidHelper, Onboarding: a.Onboarding, Notifier: a.Notifier})
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +168,11 @@ func (a *App) plug(in interface {
 	a.integrations = append(a.integrations, in)
 	if n, ok := in.(notify.Notifier); ok {
 		a.Notifier = n
+	}
+	// An integration that reacts to site events (the bot moving roles when
+	// a rank changes) starts its jobs through the runner.
+	if u, ok := in.(interface{ UseJobs(func(string) error) }); ok {
+		u.UseJobs(a.Jobs.RunNow)
 	}
 	return a.Jobs.Add(in.Jobs()...)
 }

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -32,7 +33,9 @@ import (
 
 	"patt/app/jobs"
 	"patt/bot/outbox"
+	"patt/bot/settings"
 	"patt/config"
+	"patt/identity"
 	"patt/models"
 	"patt/notify"
 	"patt/onboarding"
@@ -100,6 +103,10 @@ type Bot struct {
 	failed    map[string]bool // role edits Discord refused; retried by the full role sync
 	onb       *onboarding.Service
 	kick      func()
+	dirty     map[int]bool // players whose rank changed on the site; pushed first
+	kicks     int          // RanksChanged calls so far
+	runJob    func(name string) error
+	pushMu    sync.Mutex // serialises role pushes
 }
 
 var endpointsMu sync.Mutex
@@ -152,7 +159,7 @@ func New(db *gorm.DB, opt Options, log *slog.Logger, clock func() time.Time) *Bo
 	}
 	setEndpoints(opt.APIURL)
 	b := &Bot{opt: opt, db: db, log: log.With("integration", "discord"), now: clock,
-		said: map[string]bool{}, failed: map[string]bool{}}
+		said: map[string]bool{}, failed: map[string]bool{}, dirty: map[int]bool{}}
 	b.rest = b.session()
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	return b
@@ -712,25 +719,90 @@ func (b *Bot) SyncMembers(ctx context.Context) error {
 }
 
 // pushRoles gives members the role of their site rank and takes the other
-// rank roles away (for one member, or everyone when discordID is empty).
+// rank roles away (for one member, or everyone when discordID is empty),
+// within the safeguards of spec §5:
+//   - an Officer or Guild Leader role (a rank of level ≥ 4) is never taken
+//     away automatically: the removal is reported for a human;
+//   - in dry run nothing is changed in Discord and the report says what
+//     would be;
+//   - at most the cap's number of members change per run; the rest are
+//     reported and wait for a later run (players whose rank just changed
+//     on the site go first).
+//
 // A refused edit is recorded and not retried until the next full role
 // sync (retryFailed).
 func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool) (RoleReport, error) {
+	// One push at a time in this process: a gateway event's push and the
+	// job's must not both plan the same edit before either applied it.
+	b.pushMu.Lock()
+	defer b.pushMu.Unlock()
 	var rep RoleReport
 	changes, err := planRoles(ctx, b.db, 0)
 	if err != nil {
 		return rep, err
 	}
-	gid := b.GuildID(ctx)
-	if retryFailed {
-		b.mu.Lock()
-		b.failed = map[string]bool{}
-		b.mu.Unlock()
+	rules, err := settings.LoadRoleRules(ctx, b.db)
+	if err != nil {
+		return rep, err
 	}
+	rep.DryRun, rep.Cap = rules.DryRun, rules.Cap
+	ix, err := loadRanks(b.db.WithContext(ctx))
+	if err != nil {
+		return rep, err
+	}
+	rankOf := func(role string) string { return ix.byRole[role].Name }
+	gid := b.GuildID(ctx)
+	b.mu.Lock()
+	if retryFailed {
+		b.failed = map[string]bool{}
+	}
+	first := b.dirty
+	if discordID == "" {
+		b.dirty = map[int]bool{}
+	}
+	b.mu.Unlock()
+	sort.SliceStable(changes, func(i, j int) bool { return first[changes[i].PlayerID] && !first[changes[j].PlayerID] })
+	touched := 0
 	for _, c := range changes {
 		if discordID != "" && c.DiscordID != discordID {
 			continue
 		}
+		line := func(action, role, why string) RoleFailure {
+			return RoleFailure{DiscordID: c.DiscordID, Player: c.Player, RoleID: role, Rank: rankOf(role), Action: action, Error: why}
+		}
+		var remove []string
+		for _, r := range c.Remove {
+			if ix.byRole[r].Level >= identity.OfficerLevel {
+				rep.Skipped = append(rep.Skipped, line("remove", r, fmt.Sprintf(
+					"%s's rank is %s, but an %s role is never removed automatically: remove it by hand in Discord if that is right", c.Player, c.Rank, rankOf(r))))
+				continue
+			}
+			remove = append(remove, r)
+		}
+		if len(c.Add)+len(remove) == 0 {
+			continue
+		}
+		if rules.DryRun {
+			for _, r := range c.Add {
+				rep.Planned = append(rep.Planned, line("add", r, ""))
+			}
+			for _, r := range remove {
+				rep.Planned = append(rep.Planned, line("remove", r, ""))
+			}
+			continue
+		}
+		if touched >= rules.Cap {
+			why := fmt.Sprintf("over the cap of %d members changed per run: made in a later run", rules.Cap)
+			for _, r := range c.Add {
+				rep.Skipped = append(rep.Skipped, line("add", r, why))
+			}
+			for _, r := range remove {
+				rep.Skipped = append(rep.Skipped, line("remove", r, why))
+			}
+			rep.OverCap++
+			continue
+		}
+		touched++
 		var added, removed []string
 		edit := func(action, role string) {
 			key := c.DiscordID + "|" + action + "|" + role
@@ -738,7 +810,7 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 			skip := b.failed[key]
 			b.mu.Unlock()
 			if skip {
-				rep.Failures = append(rep.Failures, RoleFailure{DiscordID: c.DiscordID, Player: c.Player, RoleID: role, Action: action, Error: "refused earlier; retried at the next role sync"})
+				rep.Failures = append(rep.Failures, line(action, role, "refused earlier; retried at the next role sync"))
 				return
 			}
 			reason := discordgo.WithAuditLogReason(fmt.Sprintf("PATT: %s's guild rank is %s", c.Player, c.Rank))
@@ -753,7 +825,7 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 				b.mu.Lock()
 				b.failed[key] = true
 				b.mu.Unlock()
-				rep.Failures = append(rep.Failures, RoleFailure{DiscordID: c.DiscordID, Player: c.Player, RoleID: role, Action: action, Error: err.Error()})
+				rep.Failures = append(rep.Failures, line(action, role, err.Error()))
 				b.log.Warn("discord: role edit refused", "member", c.DiscordID, "role", role, "action", action, "err", err)
 				return
 			}
@@ -769,7 +841,7 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 		// The old rank role goes only once the new one is there: a refused
 		// add must not leave the member with no rank role at all.
 		if len(added) == len(c.Add) {
-			for _, r := range c.Remove {
+			for _, r := range remove {
 				edit("remove", r)
 			}
 		}
@@ -783,17 +855,80 @@ func (b *Bot) pushRoles(ctx context.Context, discordID string, retryFailed bool)
 	return rep, nil
 }
 
+// recordRoleRun keeps a role run's outcome for the settings page.
+func (b *Bot) recordRoleRun(ctx context.Context, rep RoleReport) {
+	js, _ := json.Marshal(rep)
+	b.writeStatus(ctx, map[string]any{"last_role_run_at": b.now(), "last_role_run": string(js)})
+}
+
+// reportRoles says a role run's outcome in the job's summary.
+func reportRoles(ctx context.Context, rep RoleReport) {
+	if rep.DryRun {
+		jobs.Report(ctx, "roles (dry run): %d edit(s) would be made, %d left for a human; nothing changed in Discord", len(rep.Planned), len(rep.Skipped))
+		return
+	}
+	jobs.Report(ctx, "roles: %d member(s) changed, %d edit(s) refused, %d not made (officer roles left for a human, %d member(s) over the cap of %d)",
+		rep.Changed, len(rep.Failures), len(rep.Skipped), rep.OverCap, rep.Cap)
+}
+
+// RanksChanged implements notify.RankWatcher: players' ranks (or their
+// Discord links) changed on the site — an officer's action, a sync — so
+// their Discord roles follow now, through a run of the role-push job
+// (those players first), not at its next scheduled run. When the job is
+// already running here, that run goes round once more.
+func (b *Bot) RanksChanged(playerIDs ...int) {
+	b.mu.Lock()
+	for _, id := range playerIDs {
+		b.dirty[id] = true
+	}
+	b.kicks++
+	run := b.runJob
+	b.mu.Unlock()
+	if run == nil {
+		return
+	}
+	if err := run(JobRolePush); err != nil && !errors.Is(err, jobs.ErrBusy) {
+		b.log.Warn("discord: role push not started", "err", err)
+	}
+}
+
+// UseJobs gives the bot the runner's RunNow, so site events start its jobs.
+func (b *Bot) UseJobs(runNow func(name string) error) {
+	b.mu.Lock()
+	b.runJob = runNow
+	b.mu.Unlock()
+}
+
 // PushRoles is the discord-role-push job: moves Discord roles of members
-// whose site rank changed (an officer's edit, a roster sync).
+// whose site rank changed (an officer's edit, a roster sync); it runs
+// every 2 minutes as a catch-up and at once on RanksChanged.
 func (b *Bot) PushRoles(ctx context.Context) error {
 	if !b.Enabled() {
 		return nil
 	}
-	rep, err := b.pushRoles(ctx, "", false)
-	if rep.Changed > 0 || len(rep.Failures) > 0 {
-		jobs.Report(ctx, "roles: %d member(s) changed, %d edit(s) refused", rep.Changed, len(rep.Failures))
+	var total RoleReport
+	for pass := 0; pass < 3; pass++ {
+		b.mu.Lock()
+		kicks := b.kicks
+		b.mu.Unlock()
+		rep, err := b.pushRoles(ctx, "", false)
+		if err != nil {
+			return err
+		}
+		total.DryRun, total.Cap, total.Changed = rep.DryRun, rep.Cap, total.Changed+rep.Changed
+		total.Failures, total.Skipped, total.Planned, total.OverCap = rep.Failures, rep.Skipped, rep.Planned, rep.OverCap
+		b.mu.Lock()
+		again := b.kicks != kicks // a rank changed while this pass ran
+		b.mu.Unlock()
+		if !again {
+			break
+		}
 	}
-	return err
+	b.recordRoleRun(ctx, total)
+	if total.Changed > 0 || len(total.Failures)+len(total.Skipped)+len(total.Planned) > 0 {
+		reportRoles(ctx, total)
+	}
+	return nil
 }
 
 // SyncRoles is the discord-role-sync job ("sync now" on the settings page
@@ -817,11 +952,12 @@ func (b *Bot) SyncRoles(ctx context.Context) error {
 	}
 	now := b.now()
 	js, _ := json.Marshal(rep)
-	b.writeStatus(ctx, map[string]any{"last_role_sync_at": now, "last_role_sync": string(js)})
+	b.writeStatus(ctx, map[string]any{"last_role_sync_at": now, "last_role_sync": string(js),
+		"last_role_run_at": now, "last_role_run": string(js)})
 	if err := b.db.WithContext(ctx).Model(&models.DiscordConfig{}).Where("1 = 1").Update("last_role_sync_at", now).Error; err != nil {
 		return err
 	}
-	jobs.Report(ctx, "roles: %d member(s) changed, %d edit(s) refused", rep.Changed, len(rep.Failures))
+	reportRoles(ctx, rep)
 	if len(rep.Failures) > 0 {
 		return fmt.Errorf("%d role edit(s) refused by Discord (see the bot settings page)", len(rep.Failures))
 	}

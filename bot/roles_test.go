@@ -96,13 +96,17 @@ func TestDiscordRoleChangeMovesTheDerivedRankButNotAnOverride(t *testing.T) {
 		assert.Equal(t, identity.RankSourceDiscord, src)
 
 		fake.UpdateMember("900000000000003002", nil, []string{roleOfficer})
-		// The override stands, and the site's rank wins back its role.
+		// The override stands, and the site's rank gets its role back; the
+		// Officer role someone gave on Discord is not taken away by the bot
+		// (spec §5: never auto-remove Officer or Guild Leader).
 		require.Eventually(t, func() bool {
-			return slices.Equal(fake.MemberRoles("900000000000003002"), []string{roleMember})
+			r := fake.MemberRoles("900000000000003002")
+			return slices.Contains(r, roleMember) && slices.Contains(r, roleOfficer)
 		}, 5*time.Second, 10*time.Millisecond)
 		r, src := playerRank(t, db, fixed.ID)
 		assert.Equal(t, "Member", r)
 		assert.Equal(t, identity.RankSourceOverride, src)
+		assert.Empty(t, fake.CallsTo("DELETE /guilds/"+fake.GuildID+"/members/900000000000003002/"))
 	})
 }
 

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -11,6 +13,7 @@ import (
 	"patt/bot/settings"
 	"patt/fault"
 	"patt/models"
+	"patt/notify"
 )
 
 // The bot-settings page (spec discord_bot §2.3, issue 12): the bot's
@@ -163,6 +166,48 @@ func (s *Server) adminBotSettingsSync(c fiber.Ctx) error {
 		return s.botSettingsAnswer(c, 0, "", err)
 	}
 	return s.botSettingsAnswer(c, fiber.StatusAccepted, "Sync started; reload in a moment for its result.", nil)
+}
+
+// POST /admin/bot-settings/role-sync (dry_run=on when ticked, max_changes)
+func (s *Server) adminBotSettingsRoleSync(c fiber.Ctx) error {
+	r, err := settings.ParseRoleRules(c.FormValue("dry_run"), c.FormValue("max_changes"))
+	if err != nil {
+		return s.botSettingsAnswer(c, 0, "", err)
+	}
+	if err := settings.SetRoleRules(c.Context(), s.db(c), s.Now(), r, s.Config.DiscordGuildID, viewerOf(c).DisplayName, s.Log); err != nil {
+		return err
+	}
+	notice := "Saved: the bot changes Discord roles again, at most " + strconv.Itoa(r.Cap) + " members per run."
+	if r.DryRun {
+		notice = "Saved: dry run is on. The bot changes no Discord role and lists here what it would change."
+	}
+	// The next role run shows the new plan now, not in two minutes.
+	notify.RanksChanged(s.Notifier)
+	return s.botSettingsAnswer(c, fiber.StatusOK, notice, nil)
+}
+
+// rolesFollow wraps officers' actions that may move a player's rank or
+// Discord link (Player Manager, characters, the members API, rank
+// mapping, accepted link suggestions): once one succeeded, the Discord bot
+// hears at once (notify.RanksChanged, with the player's id when the
+// address names one) and moves the member's roles; the bot's 2-minute
+// role push stays as the catch-up.
+func (s *Server) rolesFollow(c fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead || c.Response().StatusCode() >= 400 {
+		return nil
+	}
+	var ids []int
+	path := c.Route().Path
+	if strings.Contains(path, "/players/:id") || strings.Contains(path, "/members/:id") {
+		if id, err := strconv.Atoi(c.Params("id")); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	notify.RanksChanged(s.Notifier, ids...)
+	return nil
 }
 
 // GET /api/v1/admin/bot-settings

@@ -53,6 +53,24 @@ func TestBotSettingsInBrowser(t *testing.T) {
 	var path string
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`location.pathname`, &path)))
 	assert.Equal(t, "/admin/bot-settings", path, "htmx swapped the body in place")
+
+	// Role sync safeguards: dry run on, at most 5 members per run.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Click("#role-dry-run", chromedp.ByQuery),
+		chromedp.SetValue("#role-max-changes", "5", chromedp.ByQuery),
+		chromedp.Click("#bot-role-rules button", chromedp.ByQuery)))
+	browsertest.WaitFor(t, ctx, "role sync settings saved", `document.body.textContent.includes('dry run is on')`)
+	require.NoError(t, db.Take(&cfg).Error)
+	assert.True(t, cfg.RoleSyncDryRun)
+	assert.Equal(t, 5, cfg.RoleSyncMaxChanges)
+	// The latest role run, as the bot records it.
+	now := time.Now().UTC()
+	run := `{"changed":0,"dry_run":true,"cap":5,"over_cap":0,
+	  "planned":[{"player":"Trogmoon","role_id":"900000000000000444","rank":"Officer","action":"add"},{"player":"Trogmoon","role_id":"900000000000000222","rank":"Member","action":"remove"}],
+	  "skipped":[{"player":"Oldguard","role_id":"900000000000000444","rank":"Officer","action":"remove","error":"Oldguard's rank is Member, but an Officer role is never removed automatically: remove it by hand in Discord if that is right"}],
+	  "failures":[]}`
+	require.NoError(t, db.Create(&models.BotStatus{State: "connected", Connected: true, UpdatedAt: now, LastRoleRunAt: &now, LastRoleRun: &run}).Error)
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(base+"/admin/bot-settings"), chromedp.WaitVisible("#bot-role-planned", chromedp.ByQuery)))
 	browsertest.Screenshot(t, ctx, "admin_bot_settings.png")
 
 	// Phone width: nothing wider than the screen.
@@ -61,6 +79,7 @@ func TestBotSettingsInBrowser(t *testing.T) {
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(base+"/admin/bot-settings"),
 		chromedp.WaitVisible("#flag-bot_dm_enabled", chromedp.ByQuery),
+		chromedp.ScrollIntoView("#bot-role-skipped", chromedp.ByQuery),
 		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow),
 	))
 	assert.False(t, overflow, "the page fits 390 px")

@@ -128,7 +128,9 @@ func (s *Server) routes(app *fiber.App) {
 	// Player Manager (spec identity §6.3): the three-column board, its
 	// fragments, and one action per form.
 	admin.Get("/roster", redirectTo("/admin/players", fiber.StatusFound)) // old address
-	pm := admin.Group("/players")
+	// Officers' changes here may move a player's rank or Discord link: the
+	// bot hears at once and the member's Discord role follows (rolesFollow).
+	pm := admin.Group("/players", s.rolesFollow)
 	pm.Get("/", s.adminPlayersShow)
 	pm.Get("/columns/:column", s.adminPlayersColumn) // fragment: one filtered column
 	pm.Get("/board", s.adminPlayersBoard)            // fragment: all three columns
@@ -145,7 +147,7 @@ func (s *Server) routes(app *fiber.App) {
 	pm.Post("/:id/invite", s.adminPlayerInvite)
 	pm.Post("/:id/invite/revoke", s.adminPlayerInviteRevoke)
 	pm.Post("/:id/delete", s.adminPlayerDelete)
-	chars := admin.Group("/characters")
+	chars := admin.Group("/characters", s.rolesFollow)
 	chars.Post("/", s.adminCharacterAdd)                // typed in by hand (no Blizzard sync)
 	chars.Post("/:id/confirm", s.adminCharacterConfirm) // vouch for a member's own
 	chars.Post("/:id/role", s.adminCharacterSetRole)
@@ -164,7 +166,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Reference Tables (spec identity §6.4): rows edited in place; a save
 	// answers POST (forms) as well as PATCH/PUT (htmx).
-	ref := admin.Group("/reference-tables")
+	ref := admin.Group("/reference-tables", s.rolesFollow) // a rank's Discord role id
 	ref.Get("/", s.adminReferenceShow)
 	for _, kind := range []string{"ranks", "roles", "seasons"} {
 		ref.Get("/"+kind+"/:id", s.adminReferenceRow(kind, false))     // fragment: the row
@@ -191,6 +193,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/bot-settings/outbox/:id/discard", s.adminBotSettingsOutbox(false))
 	admin.Post("/bot-settings/sync/:what", s.adminBotSettingsSync)
 	admin.Post("/bot-settings/onboarding/:id/:action", s.adminOnboardingAction) // admin_onboarding.go
+	admin.Post("/bot-settings/role-sync", s.adminBotSettingsRoleSync) // dry run, per-run cap
 
 	// PATTSync uploader keys (spec guild_sync §19): issue (shown once),
 	// revoke, and the latest uploads.
@@ -225,7 +228,7 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/issues/run/:job", s.adminIssuesRun) // identity | integrity
 	admin.Post("/issues/:id/resolve", s.adminIssueAct("resolve"))
 	admin.Post("/issues/:id/dismiss", s.adminIssueAct("dismiss"))
-	admin.Post("/issues/:id/accept", s.adminIssueAct("accept"))
+	admin.Post("/issues/:id/accept", s.rolesFollow, s.adminIssueAct("accept")) // links a character
 	admin.Post("/issues/:id/reject", s.adminIssueAct("reject"))
 
 	// ---- JSON API ({"ok":…} envelope; 401 not a redirect)
@@ -293,9 +296,9 @@ func (s *Server) routes(app *fiber.App) {
 	adminAPI.Get("/seasons/:id/attendance", s.scheduleAPISeasonAttendance)
 
 	adminAPI.Get("/members", s.adminAPIMembersList) // members (spec identity §6.2)
-	adminAPI.Post("/members", s.adminAPIMemberCreate)
+	adminAPI.Post("/members", s.rolesFollow, s.adminAPIMemberCreate)
 	adminAPI.Get("/members/:id", s.adminAPIMemberShow)
-	adminAPI.Patch("/members/:id", s.adminAPIMemberUpdate)
+	adminAPI.Patch("/members/:id", s.rolesFollow, s.adminAPIMemberUpdate)
 	adminAPI.Post("/members/:id/send-invite", s.adminAPIMemberSendInvite)
 
 	adminAPI.Get("/availability-by-day", s.scheduleAPIAvailabilityByDay) // scheduling (spec §7)

@@ -18,6 +18,7 @@ import (
 	"patt/app/jobs"
 	"patt/config"
 	"patt/onboarding"
+	"patt/notify"
 	"patt/schedule"
 	"patt/views"
 )
@@ -39,6 +40,9 @@ type Server struct {
 	// Onboarding is the new-member conversation's officer actions (the
 	// queue on /admin/bot-settings); nil builds one without Discord.
 	Onboarding *onboarding.Service
+	// Notifier reaches Discord (notify.Nop without a bot); officers' rank
+	// changes tell it at once (notify.RanksChanged) so Discord roles follow.
+	Notifier notify.Notifier
 	// RequestTimeout bounds each request, database statements included, so
 	// a stuck database answers 503 instead of hanging (default 15 s).
 	RequestTimeout time.Duration

@@ -43,6 +43,7 @@ var steps = []*gormigrate.Migration{
 	step0110PattRaidSignups,
 	step0120GuildSettings,
 	step0140AgentDelivery,
+	step0141RoleSyncSafeguards,
 	step0160RaidHelperUnknownDetails,
 	step0190BallotChangedAt,
 	step0200OnboardingFlow,

@@ -49,7 +49,11 @@ type BotStatus struct {
 	LastMemberSync   *string
 	LastRoleSyncAt   *time.Time
 	LastRoleSync     *string
-	UpdatedAt        time.Time
+	// The latest role run (push or sync, migration 0141): its refused
+	// edits, edits left for a human and, in dry run, its plan.
+	LastRoleRunAt *time.Time
+	LastRoleRun   *string
+	UpdatedAt     time.Time
 }
 
 func (BotStatus) TableName(namer schema.Namer) string {

@@ -62,8 +62,12 @@ type DiscordConfig struct {
 	RaidChannelID                *string
 	RaidVoiceChannelID           *string
 	RaidDefaultTemplateID        string `gorm:"default:wowretail2"`
-	CreatedAt                    time.Time
-	UpdatedAt                    time.Time
+	// Role sync safeguards (migration 0141): dry run changes nothing in
+	// Discord; at most RoleSyncMaxChanges members' roles change per run.
+	RoleSyncDryRun     bool
+	RoleSyncMaxChanges int `gorm:"default:10"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (DiscordConfig) TableName(namer schema.Namer) string {

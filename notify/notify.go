@@ -46,6 +46,22 @@ type Notifier interface {
 	SetRoles(ctx context.Context, userID string, add, remove []string) error
 }
 
+// RankWatcher is a Notifier that keeps Discord roles in step with the
+// site's ranks (the bot): it wants to hear at once when ranks changed.
+type RankWatcher interface {
+	// RanksChanged says these players' ranks or Discord links may have
+	// changed (none named: anyone's may have). It never waits on Discord.
+	RanksChanged(playerIDs ...int)
+}
+
+// RanksChanged tells n that players' ranks may have changed, when n keeps
+// Discord roles in step (callers need not know whether it does).
+func RanksChanged(n Notifier, playerIDs ...int) {
+	if w, ok := n.(RankWatcher); ok {
+		w.RanksChanged(playerIDs...)
+	}
+}
+
 // Nop is the Notifier when no bot is configured: it delivers nothing and
 // says so with ErrDisabled.
 type Nop struct{}
@@ -67,6 +83,7 @@ type Sent struct {
 	Message   Message
 	Add       []string
 	Remove    []string
+	PlayerIDs []int // for "ranks"
 }
 
 // Recorder is a Notifier for tests: it keeps every call, answers with
@@ -105,6 +122,13 @@ func (r *Recorder) DM(_ context.Context, userID string, m Message) error {
 func (r *Recorder) SetRoles(_ context.Context, userID string, add, remove []string) error {
 	_, err := r.record(Sent{Kind: "roles", UserID: userID, Add: add, Remove: remove})
 	return err
+}
+
+// RanksChanged records a rank-change signal (Kind "ranks").
+func (r *Recorder) RanksChanged(playerIDs ...int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, Sent{Kind: "ranks", PlayerIDs: append([]int(nil), playerIDs...)})
 }
 
 // Sent returns a copy of what was recorded, oldest first.

@@ -169,7 +169,17 @@ func (s *Service) afterRoster(ctx context.Context, run *logRun) error {
 		return fmt.Errorf("identity engine: %w", err)
 	}
 	jobs.Report(ctx, "identity: %s", m)
+	s.ranksMayHaveChanged()
 	return s.integrity(ctx, run)
+}
+
+// ranksMayHaveChanged tells the Discord bot that the roster and the
+// identity engine may have moved players' ranks, so their Discord roles
+// follow now rather than at the role push's next run.
+func (s *Service) ranksMayHaveChanged() {
+	if s.Notifier != nil {
+		notify.RanksChanged(s.Notifier())
+	}
 }
 
 func (s *Service) integrity(ctx context.Context, run *logRun) error {

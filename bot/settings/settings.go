@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,6 +51,10 @@ type View struct {
 	Flags
 	RoleSyncIntervalHours int     `json:"role_sync_interval_hours"`
 	GuildDiscordID        *string `json:"guild_discord_id"`
+	// The role sync's safeguards, set on the page only (the API keeps the
+	// shape of spec §2.3).
+	RoleSyncDryRun     bool `json:"-"`
+	RoleSyncMaxChanges int  `json:"-"`
 }
 
 func first(db *gorm.DB) (models.DiscordConfig, error) {
@@ -64,11 +70,16 @@ func Get(ctx context.Context, db *gorm.DB) (View, error) {
 		return View{}, fmt.Errorf("read bot settings: %w", err)
 	}
 	if cfg.ID == 0 {
-		return View{RoleSyncIntervalHours: 24}, nil
+		return View{RoleSyncIntervalHours: 24, RoleSyncMaxChanges: DefaultRoleCap}, nil
 	}
 	gid := cfg.GuildDiscordID
+	max := cfg.RoleSyncMaxChanges
+	if max <= 0 {
+		max = DefaultRoleCap
+	}
 	return View{Flags: Flags{cfg.BotDMEnabled, cfg.FeatureInviteDM, cfg.FeatureOnboardingDM},
-		RoleSyncIntervalHours: cfg.RoleSyncIntervalHours, GuildDiscordID: &gid}, nil
+		RoleSyncIntervalHours: cfg.RoleSyncIntervalHours, GuildDiscordID: &gid,
+		RoleSyncDryRun: cfg.RoleSyncDryRun, RoleSyncMaxChanges: max}, nil
 }
 
 // ParseFlags reads the flag keys of a JSON object; each present one must
@@ -112,12 +123,7 @@ func SetFlags(ctx context.Context, db *gorm.DB, now time.Time, set map[string]bo
 			return err
 		}
 		if cfg.ID == 0 && len(set) > 0 {
-			gid := envGuildID
-			if gid == "" {
-				gid = "0"
-			}
-			cfg = models.DiscordConfig{GuildDiscordID: gid, RoleSyncIntervalHours: 24, RaidDefaultTemplateID: "wowretail2", CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&cfg).Error; err != nil {
+			if cfg, err = ensureRow(tx, now, envGuildID); err != nil {
 				return err
 			}
 		}
@@ -160,21 +166,110 @@ type RankRole struct {
 	Holders    int    `json:"holders"`
 }
 
-// RoleFailure is a role edit Discord refused (missing role, missing
-// permission, member gone).
+// RoleFailure is one role edit of a member: one Discord refused (missing
+// role, missing permission, member gone), one the bot did not make by rule
+// (an officer role's removal, over the per-run cap) or, in dry run, one
+// it would make.
 type RoleFailure struct {
 	DiscordID string `json:"discord_id"`
 	Player    string `json:"player"`
 	RoleID    string `json:"role_id"`
-	Action    string `json:"action"` // add or remove
-	Error     string `json:"error"`
+	Rank      string `json:"rank,omitempty"` // the rank the role stands for
+	Action    string `json:"action"`         // add or remove
+	Error     string `json:"error,omitempty"`
 }
 
-// RoleReport is the result of a role sync, kept in bot_status.
+// RoleReport is the result of a role run (the frequent push or the full
+// sync), kept in bot_status.
 type RoleReport struct {
-	Mapping  []RankRole    `json:"mapping"`
+	Mapping  []RankRole    `json:"mapping,omitempty"`
 	Changed  int           `json:"changed"`
 	Failures []RoleFailure `json:"failures"`
+	// Skipped are edits not made by rule: removing an Officer or Guild
+	// Leader role (left for a human) or over the per-run cap.
+	Skipped []RoleFailure `json:"skipped,omitempty"`
+	// Planned is what a dry run would have done.
+	Planned []RoleFailure `json:"planned,omitempty"`
+	DryRun  bool          `json:"dry_run"`
+	Cap     int           `json:"cap"`
+	OverCap int           `json:"over_cap"` // members left for a later run by the cap
+}
+
+// Role sync safeguard bounds.
+const (
+	DefaultRoleCap = 10  // members changed per run on a fresh install
+	MaxRoleCap     = 500 // the most an officer may allow
+)
+
+// RoleRules are the role sync's safeguards as the bot applies them.
+type RoleRules struct {
+	DryRun bool
+	Cap    int
+}
+
+// LoadRoleRules reads the safeguards; without a config row: no dry run,
+// DefaultRoleCap.
+func LoadRoleRules(ctx context.Context, db *gorm.DB) (RoleRules, error) {
+	cfg, err := first(db.WithContext(ctx))
+	if err != nil {
+		return RoleRules{}, fmt.Errorf("read role sync settings: %w", err)
+	}
+	r := RoleRules{DryRun: cfg.RoleSyncDryRun, Cap: cfg.RoleSyncMaxChanges}
+	if cfg.ID == 0 || r.Cap <= 0 {
+		r.Cap = DefaultRoleCap
+	}
+	return r, nil
+}
+
+// ParseRoleRules reads the page's role sync form: dry_run (a checkbox:
+// present and "on" or "true" means on) and max_changes (1..MaxRoleCap).
+func ParseRoleRules(dryRun, maxChanges string) (RoleRules, error) {
+	r := RoleRules{DryRun: dryRun == "on" || dryRun == "true"}
+	if dryRun != "" && !r.DryRun && dryRun != "false" {
+		return r, fault.Invalid("dry_run", "Dry run must be on or off.")
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(maxChanges))
+	if err != nil || n < 1 || n > MaxRoleCap {
+		return r, fault.Invalid("max_changes", fmt.Sprintf("Members changed per run must be a whole number from 1 to %d.", MaxRoleCap))
+	}
+	r.Cap = n
+	return r, nil
+}
+
+// SetRoleRules saves the safeguards in one transaction (creating the
+// config row like SetFlags) and logs which officer changed them.
+func SetRoleRules(ctx context.Context, db *gorm.DB, now time.Time, r RoleRules, envGuildID, officer string, log *slog.Logger) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cfg, err := ensureRow(tx, now, envGuildID)
+		if err != nil {
+			return err
+		}
+		return tx.Model(&models.DiscordConfig{}).Where("id = ?", cfg.ID).
+			Updates(map[string]any{"role_sync_dry_run": r.DryRun, "role_sync_max_changes": r.Cap, "updated_at": now}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("save role sync settings: %w", err)
+	}
+	if log != nil {
+		log.Info("role sync safeguards changed", "officer", officer, "dry_run", r.DryRun, "max_changes", r.Cap)
+	}
+	return nil
+}
+
+// ensureRow returns the config row, creating it when there is none (guild
+// id from envGuildID, else "0").
+func ensureRow(tx *gorm.DB, now time.Time, envGuildID string) (models.DiscordConfig, error) {
+	cfg, err := first(tx)
+	if err != nil || cfg.ID != 0 {
+		return cfg, err
+	}
+	gid := envGuildID
+	if gid == "" {
+		gid = "0"
+	}
+	cfg = models.DiscordConfig{GuildDiscordID: gid, RoleSyncIntervalHours: 24, RaidDefaultTemplateID: "wowretail2",
+		RoleSyncMaxChanges: DefaultRoleCap, CreatedAt: now, UpdatedAt: now}
+	return cfg, tx.Create(&cfg).Error
 }
 
 // MemberSync is the result of a full member sync.
@@ -200,7 +295,9 @@ type Page struct {
 	Held       []DM
 	Recent     []DM
 	Counts     map[string]int
-	Roles      *RoleReport
+	Roles      *RoleReport // the last full role sync (the mapping check)
+	RoleRun    *RoleReport // the latest role run, push or sync
+	RoleRunAt  *time.Time
 	Members    *MemberSync
 }
 
@@ -223,6 +320,15 @@ func Load(ctx context.Context, db *gorm.DB, configured bool) (*Page, error) {
 			if json.Unmarshal([]byte(*st.LastRoleSync), p.Roles) != nil {
 				p.Roles = nil
 			}
+		}
+		if st.LastRoleRun != nil {
+			p.RoleRun, p.RoleRunAt = &RoleReport{}, st.LastRoleRunAt
+			if json.Unmarshal([]byte(*st.LastRoleRun), p.RoleRun) != nil {
+				p.RoleRun = nil
+			}
+		}
+		if p.RoleRun == nil && p.Roles != nil {
+			p.RoleRun, p.RoleRunAt = p.Roles, st.LastRoleSyncAt
 		}
 		if st.LastMemberSync != nil {
 			p.Members = &MemberSync{}
