@@ -105,3 +105,31 @@ func TestOfficerRankChangeTellsTheBot(t *testing.T) {
 		assert.Len(t, rec.Sent(), 1)
 	})
 }
+
+// The default announcement channel: set and cleared on the page, refused
+// (422 naming the field) when it is not a Discord id.
+func TestBotAnnouncementChannelOnThePage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		app, s := testApp(t, db)
+		_, offUser := seedMember(t, db, "Officer4", 4)
+		_, memUser := seedMember(t, db, "Member2", 2)
+		resp, _ := newBrowser(t, app).loginAs(s, memUser).postForm("/admin/bot-settings/announce-channel", url.Values{"channel_id": {"123456789012345678"}})
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+		b := newBrowser(t, app).loginAs(s, offUser)
+		for _, bad := range []string{"12345", "general", "1234567890123456789012"} {
+			resp, body := b.htmxSend("POST", "/admin/bot-settings/announce-channel", url.Values{"channel_id": {bad}})
+			assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, bad)
+			assert.Contains(t, body, "must be a Discord channel id", bad)
+		}
+		assert.Zero(t, botConfig(t, db).ID, "nothing half-written")
+		resp, body := b.htmxSend("POST", "/admin/bot-settings/announce-channel", url.Values{"channel_id": {" 123456789012345678 "}})
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.Contains(t, body, `value="123456789012345678"`)
+		cfg := botConfig(t, db)
+		require.NotNil(t, cfg.DefaultAnnouncementChannelID)
+		assert.Equal(t, "123456789012345678", *cfg.DefaultAnnouncementChannelID)
+		resp, _ = b.htmxSend("POST", "/admin/bot-settings/announce-channel", url.Values{"channel_id": {""}})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Nil(t, botConfig(t, db).DefaultAnnouncementChannelID)
+	})
+}

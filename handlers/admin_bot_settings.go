@@ -186,6 +186,19 @@ func (s *Server) adminBotSettingsRoleSync(c fiber.Ctx) error {
 	return s.botSettingsAnswer(c, fiber.StatusOK, notice, nil)
 }
 
+// POST /admin/bot-settings/announce-channel (channel_id; empty clears it)
+func (s *Server) adminBotSettingsAnnounce(c fiber.Ctx) error {
+	ch := c.FormValue("channel_id")
+	if err := settings.SetAnnounceChannel(c.Context(), s.db(c), s.Now(), ch, s.Config.DiscordGuildID, viewerOf(c).DisplayName, s.Log); err != nil {
+		return s.botSettingsAnswer(c, 0, "", err)
+	}
+	notice := "Saved: posts without a channel of their own go to that channel."
+	if strings.TrimSpace(ch) == "" {
+		notice = "Saved: no announcement channel; posts without a channel of their own wait."
+	}
+	return s.botSettingsAnswer(c, fiber.StatusOK, notice, nil)
+}
+
 // rolesFollow wraps officers' actions that may move a player's rank or
 // Discord link (Player Manager, characters, the members API, rank
 // mapping, accepted link suggestions): once one succeeded, the Discord bot

@@ -193,7 +193,8 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Post("/bot-settings/outbox/:id/discard", s.adminBotSettingsOutbox(false))
 	admin.Post("/bot-settings/sync/:what", s.adminBotSettingsSync)
 	admin.Post("/bot-settings/onboarding/:id/:action", s.adminOnboardingAction) // admin_onboarding.go
-	admin.Post("/bot-settings/role-sync", s.adminBotSettingsRoleSync) // dry run, per-run cap
+	admin.Post("/bot-settings/role-sync", s.adminBotSettingsRoleSync)           // dry run, per-run cap
+	admin.Post("/bot-settings/announce-channel", s.adminBotSettingsAnnounce)    // default channel for posts
 
 	// PATTSync uploader keys (spec guild_sync §19): issue (shown once),
 	// revoke, and the latest uploads.

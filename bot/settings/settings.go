@@ -55,6 +55,9 @@ type View struct {
 	// shape of spec §2.3).
 	RoleSyncDryRun     bool `json:"-"`
 	RoleSyncMaxChanges int  `json:"-"`
+	// AnnounceChannelID is where channel posts without a channel of their
+	// own go (the contest agent's, for a campaign without one).
+	AnnounceChannelID string `json:"-"`
 }
 
 func first(db *gorm.DB) (models.DiscordConfig, error) {
@@ -79,7 +82,14 @@ func Get(ctx context.Context, db *gorm.DB) (View, error) {
 	}
 	return View{Flags: Flags{cfg.BotDMEnabled, cfg.FeatureInviteDM, cfg.FeatureOnboardingDM},
 		RoleSyncIntervalHours: cfg.RoleSyncIntervalHours, GuildDiscordID: &gid,
-		RoleSyncDryRun: cfg.RoleSyncDryRun, RoleSyncMaxChanges: max}, nil
+		RoleSyncDryRun: cfg.RoleSyncDryRun, RoleSyncMaxChanges: max, AnnounceChannelID: deref(cfg.DefaultAnnouncementChannelID)}, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // ParseFlags reads the flag keys of a JSON object; each present one must
@@ -254,6 +264,46 @@ func SetRoleRules(ctx context.Context, db *gorm.DB, now time.Time, r RoleRules, 
 		log.Info("role sync safeguards changed", "officer", officer, "dry_run", r.DryRun, "max_changes", r.Cap)
 	}
 	return nil
+}
+
+// SetAnnounceChannel saves the default announcement channel (a Discord
+// channel id, 17 to 20 digits; empty clears it) in one transaction.
+func SetAnnounceChannel(ctx context.Context, db *gorm.DB, now time.Time, channelID, envGuildID, officer string, log *slog.Logger) error {
+	channelID = strings.TrimSpace(channelID)
+	if channelID != "" && !snowflake(channelID) {
+		return fault.Invalid("channel_id", "The announcement channel must be a Discord channel id: 17 to 20 digits (Developer Mode → right-click the channel → Copy Channel ID).")
+	}
+	var value any
+	if channelID != "" {
+		value = channelID
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cfg, err := ensureRow(tx, now, envGuildID)
+		if err != nil {
+			return err
+		}
+		return tx.Model(&models.DiscordConfig{}).Where("id = ?", cfg.ID).
+			Updates(map[string]any{"default_announcement_channel_id": value, "updated_at": now}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("save announcement channel: %w", err)
+	}
+	if log != nil {
+		log.Info("announcement channel changed", "officer", officer, "channel_id", channelID)
+	}
+	return nil
+}
+
+func snowflake(s string) bool {
+	if len(s) < 17 || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // ensureRow returns the config row, creating it when there is none (guild
