@@ -66,7 +66,7 @@ func TestDeliverAgentMessagesThroughTheNotifier(t *testing.T) {
 func TestAgentDeliveryFailsForGoodWhenItMust(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		c := seedCampaign(t, db, nil, "A", "B", "C")
+		c := liveCampaign(t, db, nil, "A", "B", "C")
 		now := t0.Add(3 * time.Hour)
 		require.NoError(t, CheckerPass(ctx, db, now, &Agent{BaseURL: "https://patt.test", Pick: pickFirst}))
 		refused := &notify.Recorder{Err: notify.Permanent(errors.New("discord: HTTP 403, code 50013: Missing Permissions"))}
