@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -66,6 +67,12 @@ const (
 // so the driver's fixed texts are recognised too.
 func IsUnreachable(err error) bool {
 	if err == nil {
+		return false
+	}
+	// A statement cut by the request's own deadline (a lock held too long)
+	// is a stuck request, not an unreachable database: pgx cancels it by
+	// timing out the socket, which would otherwise read as a network error.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || pgconn.Timeout(err) {
 		return false
 	}
 	var connect *pgconn.ConnectError

@@ -3,7 +3,10 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +66,9 @@ func TestIsUnreachable(t *testing.T) {
 		require.False(t, models.IsUnreachable(err), "a failed statement: %v", err)
 		require.False(t, models.IsUnreachable(nil))
 		require.False(t, models.IsUnreachable(context.DeadlineExceeded))
+		// pgx cuts a statement at the request deadline by timing out the
+		// socket: a stuck request, not an outage.
+		require.False(t, models.IsUnreachable(fmt.Errorf("insert: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded})))
 
 		if models.DialectOf(db) == models.Postgres {
 			// A second pool on a database name that does not exist.
