@@ -69,15 +69,17 @@ func IsUnreachable(err error) bool {
 	if err == nil {
 		return false
 	}
-	// A statement cut by the request's own deadline (a lock held too long)
-	// is a stuck request, not an unreachable database: pgx cancels it by
-	// timing out the socket, which would otherwise read as a network error.
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || pgconn.Timeout(err) {
-		return false
-	}
 	var connect *pgconn.ConnectError
 	if errors.As(err, &connect) {
 		return true
+	}
+	// A statement cut by the request's own deadline (a lock held too long)
+	// is a stuck request, not an unreachable database: pgx cancels it by
+	// timing out the socket, which would otherwise read as a network error.
+	var timeout net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || pgconn.Timeout(err) ||
+		(errors.As(err, &timeout) && timeout.Timeout()) {
+		return false
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
