@@ -143,7 +143,7 @@ func (a *App) plugIntegrations() error {
 		return err
 	}
 	if a.Config.BlizzardClientID == "" || a.Config.BlizzardClientSecret == "" {
-		a.Log.Info("blizzard sync off: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
+		a.Log.Info("blizzard sync off unless officers saved credentials on /admin/sync: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
 	}
 	guild := guildsync.New(a.Config, a.DB, a.Log, a.Clock)
 	guild.Notifier = func() notify.Notifier { return a.Notifier }

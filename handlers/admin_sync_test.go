@@ -24,15 +24,26 @@ import (
 // syncTestApp is testApp with a running job runner whose guild-sync job
 // talks to a fake Blizzard.
 func syncTestApp(t *testing.T, db *gorm.DB, fake *fakeblizzard.Server) (*Server, *browser, *browser) {
+	return syncTestAppEnv(t, db, fake, true)
+}
+
+// syncTestAppEnv is syncTestApp with or without BLIZZARD_CLIENT_ID/SECRET
+// in the environment (without: officers enter them on the page).
+func syncTestAppEnv(t *testing.T, db *gorm.DB, fake *fakeblizzard.Server, envCreds bool) (*Server, *browser, *browser) {
 	t.Helper()
+	dataDir := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
 		case "PATT_DATA_DIR":
-			return t.TempDir()
+			return dataDir
 		case "BLIZZARD_CLIENT_ID":
-			return "cid"
+			if envCreds {
+				return "cid"
+			}
 		case "BLIZZARD_CLIENT_SECRET":
-			return "csecret"
+			if envCreds {
+				return "csecret"
+			}
 		case "PATT_BLIZZARD_API_URL":
 			return fake.URL
 		case "PATT_BLIZZARD_OAUTH_URL":

@@ -196,6 +196,7 @@ var flashMessages = map[string]string{
 
 	// guild sync (admin_sync.go)
 	"sync-started":       "Sync started. Progress shows below.",
+	"blizzard-saved":     "Blizzard settings saved. Use Test connection to check them.",
 	"err-sync-busy":      "A guild sync is already running; wait for it to finish.",
 	"issue-resolve":      "Issue resolved.",
 	"issue-dismiss":      "Issue dismissed; it will not be reported again.",

@@ -222,6 +222,8 @@ func (s *Server) routes(app *fiber.App) {
 	admin.Get("/sync", s.adminSyncShow)
 	admin.Get("/sync/runs", s.adminSyncRuns) // fragment: polled while a run is going
 	admin.Post("/sync/run", s.adminSyncRun)
+	admin.Post("/sync/settings", s.adminSyncSettingsSave)      // Blizzard credentials, realm, guild (secret sealed)
+	admin.Post("/sync/settings/test", s.adminSyncSettingsTest) // token + roster with the form or the saved settings
 	// Audit issues (spec guild_sync §8–§9): the integrity check's findings
 	// and the identity engine's suggestions. (/admin/audit is the log of
 	// officer actions.)

@@ -44,6 +44,7 @@ var steps = []*gormigrate.Migration{
 	step0120GuildSettings,
 	step0140AgentDelivery,
 	step0141RoleSyncSafeguards,
+	step0150BlizzardSettings,
 	step0160RaidHelperUnknownDetails,
 	step0190BallotChangedAt,
 	step0200OnboardingFlow,

@@ -56,6 +56,7 @@ var seedSchema = []struct {
 	{"patt.raid_events", &models.RaidEvent{}, []string{"id", "season_id", "title", "event_date", "start_time_utc", "end_time_utc", "raid_helper_event_id", "discord_channel_id", "log_url", "notes", "created_by_player_id", "created_at", "recurring_event_id", "auto_booked", "raid_helper_payload", "origin", "status", "rh_state", "rh_state_at", "signups_imported_at"}},
 	{"patt.raid_attendance", &models.RaidAttendance{}, []string{"id", "event_id", "player_id", "signed_up", "attended", "character_id", "noted_absence", "source", "created_at"}},
 	{"common.guild_settings", &models.GuildSettings{}, []string{"id", "count_unverified_characters", "updated_at"}},
+	{"guild_identity.blizzard_settings", &models.BlizzardSettings{}, []string{"id", "client_id", "secret_sealed", "secret_hint", "region", "realm_name", "realm_slug", "guild_name", "guild_slug", "updated_at", "updated_by"}},
 	{"common.job_runs", &models.JobRun{}, []string{"id", "job", "trigger", "status", "instance", "summary", "error", "started_at", "finished_at", "duration_ms"}},
 	{"patt.raid_signups", &models.RaidSignup{}, []string{"id", "event_id", "player_id", "status", "character_id", "role", "note", "source", "rh_signup_id", "changed_at", "pushed_at", "created_at"}},
 	{"patt.raid_bookings", &models.RaidBooking{}, []string{"id", "event_id", "action", "trigger", "status", "rh_event_id", "error", "officer_player_id", "started_at", "finished_at"}},

@@ -203,6 +203,7 @@ func All() []any {
 		&RaidSignup{}, &RaidBooking{}, &RaidHelperUnknownSignup{},
 		&AddonUploader{}, &AddonUpload{},
 		&GuildSettings{},
+		&BlizzardSettings{},
 	}
 }
 

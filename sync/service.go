@@ -8,10 +8,13 @@ package sync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	gosync "sync"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +60,16 @@ type Service struct {
 	Notifier     func() notify.Notifier
 	AuditChannel string
 	BaseURL      string
+
+	// cfg is kept to build a client from the settings officers save on
+	// /admin/sync when the environment has no credentials; site caches it
+	// while the settings stay the same (one token, one rate limit).
+	cfg  *config.Config
+	mu   gosync.Mutex
+	site struct {
+		key    string
+		client *blizzard.Client
+	}
 }
 
 // New builds the service from the configuration. Missing or malformed
@@ -68,7 +81,7 @@ func New(cfg *config.Config, db *gorm.DB, log *slog.Logger, clock func() time.Ti
 	}
 	pkgLog = log
 	s := &Service{
-		DB: db, Log: log, Clock: clock, Zone: cfg.GuildTimezone,
+		DB: db, Log: log, Clock: clock, Zone: cfg.GuildTimezone, cfg: cfg,
 		AuditChannel: cfg.AuditChannelID, BaseURL: cfg.BaseURL,
 		RealmSlug: strings.ToLower(cfg.Guild.RealmSlug), GuildSlug: strings.ToLower(cfg.Guild.NameSlug),
 	}
@@ -81,6 +94,8 @@ func New(cfg *config.Config, db *gorm.DB, log *slog.Logger, clock func() time.Ti
 		if !errors.Is(err, blizzard.ErrNoCredentials) {
 			log.Error("blizzard sync off", "err", err)
 		}
+		// Without credentials in the environment, each run reads the ones
+		// officers saved on /admin/sync.
 		return s
 	}
 	s.API = client
@@ -99,14 +114,55 @@ func (s *Service) Start(ctx context.Context) error {
 	} else if n > 0 {
 		s.Log.Info("guild sync: closed runs left running by a crash", "count", n)
 	}
-	if c, ok := s.API.(*blizzard.Client); ok {
+	api, _, _, err := s.rosterAPI(ctx)
+	if c, ok := api.(*blizzard.Client); ok && err == nil {
 		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
 		if err := c.CheckCredentials(cctx); err != nil {
 			s.Log.Error("blizzard sync: credentials check failed; syncs will fail until fixed", "err", err)
 		}
+	} else if err != nil && !errors.Is(err, blizzard.ErrNoCredentials) {
+		s.Log.Error("blizzard sync: cannot build the client; syncs will fail until fixed", "err", err)
 	}
 	return nil
+}
+
+// rosterAPI is the client a run uses and the guild it syncs: the one built
+// from the environment (or set by a test), else one built from the
+// settings officers saved on /admin/sync, kept while they stay the same.
+func (s *Service) rosterAPI(ctx context.Context) (RosterAPI, string, string, error) {
+	if s.API != nil {
+		return s.API, s.RealmSlug, s.GuildSlug, nil
+	}
+	if s.Why != nil && !errors.Is(s.Why, blizzard.ErrNoCredentials) || s.cfg == nil {
+		why := s.Why
+		if why == nil {
+			why = blizzard.ErrNoCredentials
+		}
+		return nil, "", "", why
+	}
+	conn, err := LoadConnection(ctx, s.DB, s.cfg)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if conn.Unreadable != "" {
+		return nil, "", "", errors.New(conn.Unreadable)
+	}
+	if !conn.Configured() {
+		return nil, "", "", blizzard.ErrNoCredentials
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{conn.ClientID, conn.secret, conn.Region}, "\x00")))
+	key := hex.EncodeToString(sum[:])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.site.key != key {
+		client, err := blizzard.New(conn.clientConfig(s.cfg))
+		if err != nil {
+			return nil, "", "", err
+		}
+		s.site.key, s.site.client = key, client
+	}
+	return s.site.client, conn.RealmSlug, conn.GuildSlug, nil
 }
 
 // Close has nothing to release: runs stop with the job runner.
@@ -231,17 +287,14 @@ func (s *Service) RunIntegrity(ctx context.Context) error {
 }
 
 func (s *Service) syncRoster(ctx context.Context, run *logRun) (RosterStats, error) {
-	if s.API == nil {
-		why := s.Why
-		if why == nil {
-			why = blizzard.ErrNoCredentials
-		}
-		return RosterStats{}, why
+	api, realm, guild, err := s.rosterAPI(ctx)
+	if err != nil {
+		return RosterStats{}, err
 	}
 	force, _ := ctx.Value(forceKey{}).(bool)
 	force = forceNext.Swap(false) || force
 	rs := &RosterSync{
-		DB: s.DB, API: s.API, RealmSlug: s.RealmSlug, GuildSlug: s.GuildSlug,
+		DB: s.DB, API: api, RealmSlug: realm, GuildSlug: guild,
 		Clock: s.Clock, Workers: s.Workers, Force: force, Progress: run.progress,
 	}
 	st, err := rs.Run(ctx)

@@ -32,9 +32,9 @@ var (
 	// ErrNotModified is a 304 to an If-Modified-Since request.
 	ErrNotModified = errors.New("blizzard: not modified")
 	// ErrCredentials means the token endpoint refused the client id/secret.
-	ErrCredentials = errors.New("blizzard: the client id or secret was refused (check BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET)")
+	ErrCredentials = errors.New("blizzard: the client id or secret was refused (check them on /admin/sync, or BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET)")
 	// ErrNoCredentials means none are configured.
-	ErrNoCredentials = errors.New("blizzard: BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET are not set")
+	ErrNoCredentials = errors.New("blizzard: no API credentials: an officer enters them on /admin/sync (or set BLIZZARD_CLIENT_ID and BLIZZARD_CLIENT_SECRET)")
 )
 
 // StatusError is a non-2xx answer after retries.
