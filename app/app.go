@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"patt/app/jobs"
+	"patt/bot"
 	"patt/config"
 	"patt/handlers"
 	"patt/migrations"
@@ -68,6 +69,9 @@ type App struct {
 	integrations []Integration
 	http         *fiber.App
 	drain        *drainer
+	// guild is the guild sync; a Discord member sync that changed the
+	// members asks it to match identities (thenMatch).
+	guild *guildsync.Service
 }
 
 // New opens and migrates the database and assembles everything; nothing
@@ -147,6 +151,7 @@ func (a *App) plugIntegrations() error {
 	}
 	guild := guildsync.New(a.Config, a.DB, a.Log, a.Clock)
 	guild.Notifier = func() notify.Notifier { return a.Notifier }
+	a.guild = guild
 	if err := a.plug(guild); err != nil {
 		return err
 	}
@@ -174,7 +179,45 @@ func (a *App) plug(in interface {
 	if u, ok := in.(interface{ UseJobs(func(string) error) }); ok {
 		u.UseJobs(a.Jobs.RunNow)
 	}
-	return a.Jobs.Add(in.Jobs()...)
+	js := in.Jobs()
+	for i := range js {
+		if js[i].Name == bot.JobMemberSync {
+			js[i].Run = a.thenMatch(js[i].Run)
+		}
+	}
+	return a.Jobs.Add(js...)
+}
+
+// thenMatch follows a Discord member sync with the identity engine and the
+// integrity check (one job on the runner) when the members the engine
+// looks at changed (W11: the reference never matched after a Discord
+// sync). The bot does not know about the guild sync; the runtime joins
+// them here.
+func (a *App) thenMatch(run func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := run(ctx); err != nil || a.guild == nil {
+			return err
+		}
+		changed, err := a.guild.DiscordChanged(ctx)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			jobs.Report(ctx, "Discord members unchanged: no identity matching needed")
+			return nil
+		}
+		switch err := a.Jobs.RunNow(guildsync.JobIdentity); {
+		case err == nil:
+			jobs.Report(ctx, "Discord members changed: identity matching started")
+		case errors.Is(err, jobs.ErrBusy):
+			// The running match may have read the old list: try next time.
+			a.guild.ForgetDiscord()
+			jobs.Report(ctx, "Discord members changed; identity matching is already running")
+		default:
+			return err
+		}
+		return nil
+	}
 }
 
 // addCoreJobs registers the platform's own background work.

@@ -328,6 +328,17 @@ func (s *Server) routes(app *fiber.App) {
 
 	// The Player Manager's player list, under its original address.
 	app.Get("/api/identity/players", officer, s.identityAPIPlayers)
+
+	// Guild sync JSON (spec guild_sync §11), officer-only (W8; the
+	// reference left them open). The check sits on each route: the legacy
+	// addon upload under /api/guild-sync authenticates by key instead.
+	app.Get("/api/guild-sync/status", officer, s.guildSyncAPIStatus)
+	app.Get("/api/guild-sync/runs", officer, s.guildSyncAPIRuns)
+	app.Get("/api/guild-sync/runs/:id", officer, s.guildSyncAPIRun)
+	app.Get("/api/guild-sync/issues", officer, s.guildSyncAPIIssues)
+	app.Post("/api/guild-sync/blizzard/trigger", officer, s.guildSyncAPIBlizzardTrigger)
+	app.Post("/api/guild-sync/discord/trigger", officer, s.guildSyncAPIDiscordTrigger)
+	app.Post("/api/identity/run-matching", officer, s.identityAPIRunMatching)
 }
 
 // redirectTo answers every request with a redirect to the given address:

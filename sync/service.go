@@ -70,6 +70,16 @@ type Service struct {
 		key    string
 		client *blizzard.Client
 	}
+	// discordSeen fingerprints the Discord members last matched against
+	// (DiscordChanged).
+	discordSeen string
+}
+
+// ForgetDiscord makes the next DiscordChanged say yes.
+func (s *Service) ForgetDiscord() {
+	s.mu.Lock()
+	s.discordSeen = ""
+	s.mu.Unlock()
 }
 
 // New builds the service from the configuration. Missing or malformed
