@@ -123,6 +123,8 @@ type playerManagerPage struct {
 	// Classes feed the add-a-character form (characters typed in by hand
 	// when there is no Blizzard sync).
 	Classes []identity.ClassWithSpecs
+	// AddChar is that form as typed, after a refusal.
+	AddChar addCharForm
 	// CountUnverified: members' own unconfirmed characters count on the roster.
 	CountUnverified bool
 }

@@ -63,6 +63,8 @@ type ProfileCharactersForm struct {
 	// Owned lists the player's characters, each marked when it is their
 	// own claim an officer has not confirmed yet.
 	Owned []ProfileOwnedCharacter
+	// Add is the add-a-character form as typed, after a refusal.
+	Add addCharForm
 }
 
 // ProfileOwnedCharacter is one line of the player's character list.

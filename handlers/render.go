@@ -169,15 +169,16 @@ var flashMessages = map[string]string{
 	"err-campaign-state": "That action does not fit the campaign's current status.",
 
 	// Player Manager and Reference Tables (admin)
-	"pm-saved":             "Saved.",
-	"pm-player-created":    "Player created.",
-	"pm-player-deleted":    "Player deleted; their characters are unlinked.",
-	"pm-character-linked":  "Character linked.",
-	"pm-character-deleted": "Character deleted.",
-	"pm-invite-created":    "Invite code created.",
-	"pm-invite-revoked":    "Invite code revoked.",
-	"ref-saved":            "Saved!",
-	"ref-season-created":   "Season created.",
+	"pm-saved":               "Saved.",
+	"pm-player-created":      "Player created.",
+	"pm-player-deleted":      "Player deleted; their characters are unlinked.",
+	"pm-character-linked":    "Character linked.",
+	"pm-character-deleted":   "Character deleted.",
+	"pm-character-confirmed": "Character confirmed.",
+	"pm-invite-created":      "Invite code created.",
+	"pm-invite-revoked":      "Invite code revoked.",
+	"ref-saved":              "Saved!",
+	"ref-season-created":     "Season created.",
 
 	// background jobs (admin)
 	"job-started": "Job started. Its run shows below when it ends.",

@@ -68,6 +68,9 @@ type BoardCharacter struct {
 	GuildNote   string
 	OfficerNote string
 	Removed     bool
+	// Unverified: a member added it as theirs and no officer has
+	// confirmed it yet (issue 11).
+	Unverified bool
 }
 
 // Linked reports whether a player owns the character.
@@ -181,9 +184,14 @@ func boardPlayers(db *gorm.DB, now time.Time, ids []int) ([]BoardPlayer, error) 
 		if p.DiscordUser != nil {
 			bp.DiscordID, bp.DiscordUsername = p.DiscordUser.DiscordID, p.DiscordUser.Username
 		}
+		unverified := map[int]bool{}
+		for _, l := range p.Characters {
+			unverified[l.CharacterID] = Unverified(l)
+		}
 		for _, ch := range p.OwnedCharacters() {
 			bc := boardCharacter(ch)
 			bc.PlayerID, bc.PlayerName, bc.MainAlt = p.ID, p.DisplayName, CharacterRole(p, ch.ID)
+			bc.Unverified = unverified[ch.ID]
 			bp.Characters = append(bp.Characters, bc)
 		}
 		sort.SliceStable(bp.Characters, func(a, b int) bool {
@@ -258,8 +266,10 @@ func boardCharacters(db *gorm.DB, ids []int) ([]BoardCharacter, error) {
 		return nil, fmt.Errorf("load character owners: %w", err)
 	}
 	owners := map[int]*models.Player{}
+	unverified := map[int]bool{}
 	for _, l := range links {
 		owners[l.CharacterID] = l.Player
+		unverified[l.CharacterID] = Unverified(l)
 	}
 	out := make([]BoardCharacter, 0, len(cs))
 	for i := range cs {
@@ -267,6 +277,7 @@ func boardCharacters(db *gorm.DB, ids []int) ([]BoardCharacter, error) {
 		bc.MainAlt = CharAlt
 		if p := owners[cs[i].ID]; p != nil {
 			bc.PlayerID, bc.PlayerName, bc.MainAlt = p.ID, p.DisplayName, CharacterRole(p, cs[i].ID)
+			bc.Unverified = unverified[cs[i].ID]
 		}
 		out = append(out, bc)
 	}

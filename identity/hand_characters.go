@@ -195,9 +195,11 @@ func AddOwnCharacter(db *gorm.DB, playerID int, in NewCharacter, now time.Time) 
 	return ch, err
 }
 
-// ConfirmCharacter is an officer vouching for a member's own character.
-func ConfirmCharacter(db *gorm.DB, by Actor, characterID int) error {
-	return db.Transaction(func(tx *gorm.DB) error {
+// ConfirmCharacter is an officer vouching for a member's own character;
+// it returns the owner's player id.
+func ConfirmCharacter(db *gorm.DB, by Actor, characterID int) (int, error) {
+	var ownerID int
+	err := db.Transaction(func(tx *gorm.DB) error {
 		owner, err := OwnerOf(tx, characterID)
 		if err != nil {
 			return err
@@ -205,6 +207,7 @@ func ConfirmCharacter(db *gorm.DB, by Actor, characterID int) error {
 		if owner == nil {
 			return fault.Conflict("The character has no owner to confirm.")
 		}
+		ownerID = *owner
 		if err := mayEditOwner(tx, by, owner); err != nil {
 			return err
 		}
@@ -214,6 +217,7 @@ func ConfirmCharacter(db *gorm.DB, by Actor, characterID int) error {
 		}
 		return audit(tx, by, "character.confirm", "character", characterID, "", nil, nil)
 	})
+	return ownerID, err
 }
 
 // Unverified reports whether a link is a member's own claim not yet confirmed.

@@ -1,8 +1,6 @@
 package identity
 
 import (
-	"fmt"
-
 	"gorm.io/gorm"
 
 	"patt/models"
@@ -15,28 +13,17 @@ type RoleNeed struct {
 	Needed int
 }
 
-// RoleCounts counts roster-eligible players (active, with a main character)
-// by the role of their main spec — the chosen main spec, else the main
-// character's active spec. Players with neither are not counted.
+// RoleCounts counts the roster's players by the role of their main spec
+// — the chosen main spec, else the main character's active spec — over
+// the same players as the roster (so members' unconfirmed characters
+// count only when the officers allow it). Players with neither are not
+// counted.
 func RoleCounts(db *gorm.DB) (map[string]int, error) {
-	var players []models.Player
-	err := db.Preload("MainSpec.DefaultRole").Preload("MainCharacter.ActiveSpec.DefaultRole").
-		Where("is_active = ? AND main_character_id IS NOT NULL", true).
-		Find(&players).Error
+	players, err := Roster(db)
 	if err != nil {
-		return nil, fmt.Errorf("count roster roles: %w", err)
+		return nil, err
 	}
-	counts := map[string]int{}
-	for i := range players {
-		p := &players[i]
-		if p.MainCharacter != nil && p.MainCharacter.RemovedAt != nil {
-			continue
-		}
-		if sp := mainSpec(p); sp != nil && sp.DefaultRole != nil {
-			counts[sp.DefaultRole.Name]++
-		}
-	}
-	return counts, nil
+	return RoleCountsOf(players), nil
 }
 
 // RecruitingNeeds compares role counts with the raid targets (2 tanks,
