@@ -97,11 +97,12 @@ func (s *Server) adminCharacterAdd(c fiber.Ctx) error {
 }
 
 // seeOther sends the browser on after a saved form: a redirect, or for
-// htmx a full load of the page (the new character shows in several places
-// of the board at once).
+// htmx a reload of the page (the new character shows in several places of
+// it at once). Not HX-Redirect: to the same page with only another #anchor
+// the browser would not load it again.
 func seeOther(c fiber.Ctx, to string) error {
 	if isHTMX(c) {
-		c.Set("HX-Redirect", to)
+		c.Set("HX-Refresh", "true")
 		return c.SendStatus(fiber.StatusOK)
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(to)
