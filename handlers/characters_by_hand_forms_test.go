@@ -17,7 +17,7 @@ import (
 	"patt/models"
 )
 
-// postHTMX submits a form as htmx does: HX-Request and the CSRF header.
+// postHTMXForm submits a form as htmx does: HX-Request and the CSRF header.
 func (b *browser) postHTMXForm(path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
