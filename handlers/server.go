@@ -17,8 +17,8 @@ import (
 
 	"patt/app/jobs"
 	"patt/config"
-	"patt/onboarding"
 	"patt/notify"
+	"patt/onboarding"
 	"patt/schedule"
 	"patt/views"
 )
