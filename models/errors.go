@@ -102,6 +102,12 @@ func IsUnreachable(err error) bool {
 		return code == sqliteIOErr || code == sqliteCantOpen
 	}
 	msg := err.Error()
+	// GORM joins a failed statement and its rollback with "; " and loses
+	// the chain: "timeout: context deadline exceeded; conn closed" is the
+	// request's deadline closing its connection, not an outage.
+	if strings.Contains(msg, context.DeadlineExceeded.Error()) || strings.Contains(msg, context.Canceled.Error()) {
+		return false
+	}
 	for _, text := range []string{"sql: database is closed", "failed to connect to", "conn closed", "SQLSTATE 57P01", "SQLSTATE 3D000"} {
 		if strings.Contains(msg, text) {
 			return true

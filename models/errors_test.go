@@ -69,6 +69,8 @@ func TestIsUnreachable(t *testing.T) {
 		// pgx cuts a statement at the request deadline by timing out the
 		// socket: a stuck request, not an outage.
 		require.False(t, models.IsUnreachable(fmt.Errorf("insert: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded})))
+		// ... and as GORM reports it after the rollback, with the chain lost.
+		require.False(t, models.IsUnreachable(fmt.Errorf("add mito quote: %v", errors.New("timeout: context deadline exceeded; conn closed"))))
 
 		if models.DialectOf(db) == models.Postgres {
 			// A second pool on a database name that does not exist.
