@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -83,7 +84,7 @@ func New(cfg *config.Config, log *slog.Logger, version string) (*App, error) {
 	}
 	if err := migrations.Migrate(db); err != nil {
 		closeDB(db)
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, err // it says "migrate: …" itself
 	}
 	a, err := Assemble(cfg, db, log, version)
 	if err != nil {
@@ -108,6 +109,15 @@ func Assemble(cfg *config.Config, db *gorm.DB, log *slog.Logger, version string)
 		// Said once, loudly: every page, job and session runs on this clock.
 		log.Warn("FAKE CLOCK: PATT_FAKE_NOW is set; the site believes it is "+cfg.FakeNow.Format(time.RFC3339)+
 			" and runs on from there (development only, never in production)", "fake_now", cfg.FakeNow.Format(time.RFC3339))
+	}
+	if len(cfg.JWTSecret) == 0 {
+		// A shared (Postgres) database with no PATT_JWT_SECRET: every
+		// instance signs sessions with the one key kept in the database.
+		secret, err := models.SharedSecret(context.Background(), db, models.JWTSecretName, a.Clock())
+		if err != nil {
+			return nil, fmt.Errorf("session secret (PATT_JWT_SECRET is unset): %w", err)
+		}
+		cfg.JWTSecret = secret
 	}
 	a.Jobs = jobs.New(db, log, a.Clock)
 	keys, err := seal.New(cfg.JWTSecret, schedule.KeyBoxPurpose)
@@ -314,6 +324,13 @@ func (a *App) HTTP() *fiber.App { return a.http }
 // stop the jobs and wait for them, close the integrations, close the
 // database — all within ShutdownTimeout.
 func (a *App) Run(ctx context.Context) error {
+	// Bind before starting anything or saying "running": the address is
+	// ours, or the start fails with one line naming it.
+	ln, lerr := net.Listen("tcp", a.Config.Addr)
+	if lerr != nil {
+		closeDB(a.DB)
+		return fmt.Errorf("cannot listen on PATT_ADDR=%s: %w", a.Config.Addr, listenProblem(lerr))
+	}
 	for _, in := range a.integrations {
 		if err := in.Start(ctx); err != nil {
 			a.Log.Error("integration did not start; the site runs without it", "integration", in.Name(), "err", err)
@@ -323,7 +340,7 @@ func (a *App) Run(ctx context.Context) error {
 
 	errc := make(chan error, 1)
 	a.drain = newDrainer()
-	go func() { errc <- a.serveHTTP(a.drain) }()
+	go func() { errc <- a.serveHTTP(a.drain, ln) }()
 	a.Log.Info("patt is running", "url", a.Config.BaseURL, "addr", a.Config.Addr,
 		"database", string(models.DialectOf(a.DB)), "version", a.Version)
 
@@ -358,6 +375,16 @@ func (a *App) Shutdown() error {
 		a.Log.Info("stopped")
 	}
 	return errors.Join(errs...)
+}
+
+// listenProblem is the reason a bind failed without the "listen tcp
+// 127.0.0.1:8100:" the address already names.
+func listenProblem(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
 
 func closeDB(db *gorm.DB) {

@@ -67,11 +67,7 @@ func newDrainer() *drainer {
 
 // serveHTTP listens on cfg.Addr and serves until the drainer closes the
 // listener.
-func (a *App) serveHTTP(d *drainer) error {
-	ln, err := net.Listen("tcp", a.Config.Addr)
-	if err != nil {
-		return err
-	}
+func (a *App) serveHTTP(d *drainer, ln net.Listener) error {
 	d.mu.Lock()
 	if d.draining.Load() { // shut down before it listened
 		d.mu.Unlock()

@@ -62,7 +62,7 @@ type Config struct {
 	BaseURL       string
 	Env           Env
 	JWTSecret     []byte
-	JWTSecretFile string // where a generated secret is kept; empty when set by env
+	JWTSecretFile string // where a generated secret is kept; empty when set by env or kept in a Postgres database
 	SessionTTL    time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (PATT_TRUSTED_PROXIES, comma-separated CIDRs or addresses;
@@ -230,7 +230,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
-		return nil, &Error{"PATT_DATA_DIR", c.DataDir, "cannot create it: " + err.Error()}
+		return nil, &Error{"PATT_DATA_DIR", c.DataDir, "cannot create it (" + pathProblem(err) + ")"}
 	}
 
 	c.DatabaseURL = get("DATABASE_URL", filepath.Join(c.DataDir, "patt.db"))
@@ -243,15 +243,40 @@ func Load(getenv func(string) string) (*Config, error) {
 			return nil, &Error{"PATT_JWT_SECRET", "(hidden)", "want at least 32 bytes"}
 		}
 		c.JWTSecret = []byte(secret)
+	} else if c.SharedDatabase() {
+		// Instances on one Postgres database must sign sessions with one
+		// key: the app keeps the generated key in the database once it is
+		// open (models.SharedSecret); JWTSecret stays empty until then.
 	} else {
 		c.JWTSecretFile = filepath.Join(c.DataDir, "jwt_secret")
 		secret, err := loadOrCreateSecret(c.JWTSecretFile)
 		if err != nil {
-			return nil, &Error{"PATT_JWT_SECRET", "", "unset, and the generated secret could not be kept in " + c.JWTSecretFile + ": " + err.Error()}
+			return nil, &Error{"PATT_DATA_DIR", c.DataDir, "the generated session secret cannot be kept in " + c.JWTSecretFile +
+				" (" + pathProblem(err) + "); make the directory writable, or set PATT_JWT_SECRET"}
 		}
 		c.JWTSecret = secret
 	}
 	return c, nil
+}
+
+// SharedDatabase reports whether the database may be shared by several
+// instances (Postgres), so what they generate must live in it, not in one
+// instance's data directory.
+func (c *Config) SharedDatabase() bool { return isPostgresURL(c.DatabaseURL) }
+
+// isPostgresURL is models.DialectFor's rule (config cannot import models).
+func isPostgresURL(dsn string) bool {
+	lower := strings.ToLower(strings.TrimSpace(dsn))
+	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://") || strings.Contains(lower, "host=")
+}
+
+// pathProblem is an *os.PathError's reason without the repeated path.
+func pathProblem(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // parseGuildValues reads the landing page's value tiles from

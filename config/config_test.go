@@ -125,3 +125,15 @@ func TestFakeNow(t *testing.T) {
 	_, err = Load(envOf(map[string]string{"PATT_DATA_DIR": t.TempDir(), "PATT_FAKE_NOW": "next tuesday"}))
 	require.ErrorContains(t, err, `PATT_FAKE_NOW="next tuesday" is invalid: want an RFC 3339 instant`)
 }
+
+// On a Postgres database (shared by instances) the generated session key
+// is kept in the database by the app, not in this instance's data
+// directory (issue 10 item 14).
+func TestPostgresKeepsNoSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(envOf(map[string]string{"PATT_DATA_DIR": dir, "DATABASE_URL": "postgres://patt@127.0.0.1:5432/patt"}))
+	require.NoError(t, err)
+	require.Empty(t, c.JWTSecret, "the app loads it from the database")
+	require.Empty(t, c.JWTSecretFile)
+	require.NoFileExists(t, filepath.Join(dir, "jwt_secret"))
+}

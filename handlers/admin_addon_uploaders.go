@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -74,7 +73,7 @@ func (s *Server) adminAddonUploaderCreate(c fiber.Ctx) error {
 }
 
 func (s *Server) adminAddonUploaderRevoke(c fiber.Ctx) error {
-	id, err := strconv.Atoi(c.Params("id"))
+	id, err := atoiParam(c, "id")
 	if err != nil || id <= 0 {
 		return fiber.ErrNotFound
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -22,8 +21,8 @@ var errBadJSON = fault.Malformed("Invalid JSON body")
 // pathID reads a positive integer path parameter; anything else is a 404
 // (no such thing can exist).
 func pathID(c fiber.Ctx, name string) (int, error) {
-	id, err := strconv.Atoi(c.Params(name))
-	if err != nil || id <= 0 {
+	id, ok := idParam(c, name)
+	if !ok {
 		return 0, fiber.NewError(fiber.StatusNotFound, "Not found")
 	}
 	return id, nil

@@ -18,7 +18,7 @@ import (
 // turning off a weekday that has none does nothing. htmx gets the row back
 // (422/409 with the message in it); a plain form is redirected.
 func (s *Server) adminAvailabilityEventDaySave(c fiber.Ctx) error {
-	day, err := strconv.Atoi(c.Params("day"))
+	day, err := atoiParam(c, "day")
 	if err != nil || day < 0 || day > 6 {
 		return fiber.ErrNotFound
 	}
@@ -68,7 +68,7 @@ type RaidNightFormValues struct {
 // /admin/availability/event-days/{day}/delete: removes the weekday's
 // recurring event (409 while raid events point at it).
 func (s *Server) adminAvailabilityEventDayDelete(c fiber.Ctx) error {
-	day, err := strconv.Atoi(c.Params("day"))
+	day, err := atoiParam(c, "day")
 	if err != nil || day < 0 || day > 6 {
 		return fiber.ErrNotFound
 	}

@@ -3,7 +3,6 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -80,7 +79,7 @@ func (s *Server) adminIssuesShow(c fiber.Ctx) error {
 // adminIssueAct handles resolve, dismiss, accept and reject on one issue.
 func (s *Server) adminIssueAct(action string) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		id, err := strconv.Atoi(c.Params("id"))
+		id, err := atoiParam(c, "id")
 		if err != nil || id <= 0 {
 			return fault.NotFound("No such audit issue.")
 		}

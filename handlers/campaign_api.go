@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -89,7 +88,7 @@ func campaignDTO(c *models.Campaign) CampaignDTO {
 // apiCampaign loads a campaign the viewer may see: 404 for missing and for
 // drafts (to non-officers), 403 for a rank too low.
 func (s *Server) apiCampaign(c fiber.Ctx) (*models.Campaign, error) {
-	id, err := strconv.Atoi(c.Params("id"))
+	id, err := atoiParam(c, "id")
 	if err != nil {
 		return nil, apiError(c, fiber.StatusNotFound, "Not found")
 	}

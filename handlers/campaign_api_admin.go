@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -145,7 +144,7 @@ func (s *Server) apiAdminCampaignCreate(c fiber.Ctx) error {
 }
 
 func (s *Server) apiAdminCampaignID(c fiber.Ctx) (int, bool) {
-	id, err := strconv.Atoi(c.Params("id"))
+	id, err := atoiParam(c, "id")
 	return id, err == nil
 }
 
@@ -243,7 +242,7 @@ func (s *Server) apiAdminEntryAdd(c fiber.Ctx) error {
 // apiAdminEntryDelete handles DELETE /api/v1/admin/campaigns/{id}/entries/{eid}.
 func (s *Server) apiAdminEntryDelete(c fiber.Ctx) error {
 	id, ok := s.apiAdminCampaignID(c)
-	eid, err := strconv.Atoi(c.Params("eid"))
+	eid, err := atoiParam(c, "eid")
 	if !ok || err != nil {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}
@@ -255,7 +254,7 @@ func (s *Server) apiAdminEntryDelete(c fiber.Ctx) error {
 
 // apiAdminEntryUpdate handles PATCH /api/v1/admin/campaign-entries/{eid}.
 func (s *Server) apiAdminEntryUpdate(c fiber.Ctx) error {
-	eid, err := strconv.Atoi(c.Params("eid"))
+	eid, err := atoiParam(c, "eid")
 	if err != nil {
 		return apiError(c, fiber.StatusNotFound, "Not found")
 	}

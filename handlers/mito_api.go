@@ -72,7 +72,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		item, err := mito.Update(s.db(c), k.Kind, fiber.Params[int](c, "id"), text)
+		item, err := mito.Update(s.db(c), k.Kind, idOrZero(c, "id"), text)
 		if err != nil {
 			return mitoMissing(k, err)
 		}
@@ -84,7 +84,7 @@ func (s *Server) mitoUpdateAPI(k mitoKind) fiber.Handler {
 // {"ok":true} with no data (spec identity §8).
 func (s *Server) mitoDeleteAPI(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		if err := mito.Delete(s.db(c), k.Kind, fiber.Params[int](c, "id")); err != nil {
+		if err := mito.Delete(s.db(c), k.Kind, idOrZero(c, "id")); err != nil {
 			return mitoMissing(k, err)
 		}
 		return c.JSON(Envelope{OK: true})

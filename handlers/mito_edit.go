@@ -56,7 +56,7 @@ func (s *Server) mitoRowShow(k mitoKind) fiber.Handler {
 }
 
 func (s *Server) mitoRowFragment(c fiber.Ctx, k mitoKind, editing bool) error {
-	id := fiber.Params[int](c, "id")
+	id := idOrZero(c, "id")
 	if !isHTMX(c) {
 		to := "/mitos-corner?tab=" + k.Plural
 		if editing {
@@ -78,7 +78,7 @@ func (s *Server) mitoRowFragment(c fiber.Ctx, k mitoKind, editing bool) error {
 // mitoUpdate handles POST …/{id}: save the edited text.
 func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		id := fiber.Params[int](c, "id")
+		id := idOrZero(c, "id")
 		text := c.FormValue("text")
 		item, err := mito.Update(s.db(c), k.Kind, id, text)
 		if errors.Is(err, mito.ErrNotFound) {
@@ -106,7 +106,7 @@ func (s *Server) mitoUpdate(k mitoKind) fiber.Handler {
 // mitoDelete handles POST …/{id}/delete.
 func (s *Server) mitoDelete(k mitoKind) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		err := mito.Delete(s.db(c), k.Kind, fiber.Params[int](c, "id"))
+		err := mito.Delete(s.db(c), k.Kind, idOrZero(c, "id"))
 		if err != nil && !errors.Is(err, mito.ErrNotFound) {
 			return err
 		}

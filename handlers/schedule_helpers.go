@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -23,8 +22,7 @@ func scheduleDecodeJSON(c fiber.Ctx, v any) error {
 // scheduleIntParam reads a positive integer route parameter; anything else is 404
 // (no such thing), as a wrong id would be.
 func scheduleIntParam(c fiber.Ctx, name string) (int, bool) {
-	n, err := strconv.Atoi(c.Params(name))
-	return n, err == nil && n > 0
+	return idParam(c, name)
 }
 
 // scheduleViewerZone is the viewer's own time zone (players.timezone).

@@ -109,6 +109,7 @@ func New(s *Server) (*fiber.App, error) {
 	app.Use(s.watchOutage)
 	app.Use(s.csrfProtect)
 	app.Use(s.authenticate)
+	app.Use(s.guardInput)
 
 	s.routes(app)
 

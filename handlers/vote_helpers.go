@@ -17,8 +17,8 @@ import (
 
 // intParam reads a numeric route parameter; anything else is a 404.
 func intParam(c fiber.Ctx, name string) (int, error) {
-	n, err := strconv.Atoi(c.Params(name))
-	if err != nil || n <= 0 {
+	n, ok := idParam(c, name)
+	if !ok {
 		return 0, fiber.ErrNotFound
 	}
 	return n, nil

@@ -46,6 +46,7 @@ var steps = []*gormigrate.Migration{
 	step0141RoleSyncSafeguards,
 	step0150BlizzardSettings,
 	step0160RaidHelperUnknownDetails,
+	step0170CommonInstanceSecrets,
 	step0190BallotChangedAt,
 	step0200OnboardingFlow,
 }

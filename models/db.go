@@ -19,6 +19,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,10 +101,8 @@ func Open(dsn string, log logger.Interface) (*gorm.DB, error) {
 	case Postgres:
 		dial = postgres.Open(withPostgresDefaults(dsn))
 	default:
-		if dir := filepath.Dir(dsn); dir != "" && dir != "." && !strings.HasPrefix(dsn, "file:") {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return nil, fmt.Errorf("create database directory %s: %w", dir, err)
-			}
+		if err := checkSQLitePath(dsn); err != nil {
+			return nil, err
 		}
 		dial = sqlite.Open(sqliteDSN(dsn))
 	}
@@ -127,6 +126,42 @@ func Open(dsn string, log logger.Interface) (*gorm.DB, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return db, nil
+}
+
+// checkSQLitePath makes sure the SQLite file can be opened for writing and
+// its directory takes new files (WAL keeps -wal and -shm files beside it),
+// so a wrong path fails with one line naming it instead of the driver's
+// "out of memory (14)" at the first query.
+func checkSQLitePath(dsn string) error {
+	path, _, _ := strings.Cut(dsn, "?")
+	if strings.HasPrefix(path, "file:") || path == ":memory:" || path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("cannot create the database directory %s (DATABASE_URL=%s): %w", dir, path, pathReason(err))
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("cannot open the SQLite database %s for writing (DATABASE_URL or PATT_DATA_DIR): %w", path, pathReason(err))
+	}
+	f.Close()
+	probe, err := os.CreateTemp(dir, ".patt-write-check-*")
+	if err != nil {
+		return fmt.Errorf("the SQLite database's directory %s does not take new files (DATABASE_URL=%s): %w", dir, path, pathReason(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
+// pathReason drops the path an *os.PathError repeats.
+func pathReason(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys enforced,
