@@ -29,14 +29,26 @@ import (
 // It reads the query string, form bodies (urlencoded and multipart) and
 // JSON bodies — every JSON body whatever its Content-Type, since some
 // handlers read JSON that way. The PATTSync upload is machine data with its
-// own strict parser (and 64-bit export times), so it is left to that.
+// own strict parser (and 64-bit export times), so it is left to that. A
+// login is left to auth.Login, which answers any control character in the
+// name as wrong credentials: a login never says more than "wrong"
+// (TestLoginWithControlCharactersIsJustWrong).
 
-// multiLineFields may hold line breaks and tabs: the site's textareas (a
-// Mito quote or title, a vote's description, raid notes) and their API
-// twins. Anywhere else a line break is as unwelcome as any control
-// character.
+// multiLineFields may hold line breaks: the site's textareas (a Mito quote
+// or title, a vote's description, raid notes) and their API twins.
+// Anywhere else a line break is as unwelcome as any control character. A
+// tab is allowed everywhere: it is white space, which the domain rules trim
+// or collapse (a display name's "New \t Guy" is "New Guy").
 var multiLineFields = map[string]bool{
 	"description": true, "notes": true, "note": true, "text": true, "quote": true,
+}
+
+// textFields hold words, where digits are just text ("99999999999" is a
+// fine Mito title): no range check.
+var textFields = map[string]bool{
+	"title": true, "name": true, "label": true, "display_name": true, "discord_username": true, "realm": true,
+	"code": true, "password": true, "password2": true, "new_password": true, "current_password": true,
+	"confirm_password": true,
 }
 
 // bigNumberField names the fields that carry 64-bit ids kept as text
@@ -53,7 +65,8 @@ func bigNumberField(name string) bool {
 // had their say and before the routes.
 func (s *Server) guardInput(c fiber.Ctx) error {
 	path := c.Path()
-	if path == addonUploadPath || path == addonUploadLegacyPath || strings.HasPrefix(path, "/assets/") {
+	if path == addonUploadPath || path == addonUploadLegacyPath || strings.HasPrefix(path, "/assets/") ||
+		(c.Method() == fiber.MethodPost && (path == "/login" || path == "/api/v1/auth/login")) {
 		return c.Next()
 	}
 	if !utf8.ValidString(path) || strings.IndexFunc(path, isControl) >= 0 {
@@ -107,14 +120,27 @@ func checkArgs(all func(func(k, v []byte) bool)) error {
 	return err
 }
 
-// checkField checks one named text value: UTF-8, no control characters
-// (line breaks and tabs only in multi-line fields), and digits that fit a
-// 32-bit integer unless the field holds a 64-bit id.
+// checkField checks one named form or query value: the text rules, and
+// digits that fit a 32-bit integer unless the field holds words or a
+// 64-bit id.
 func checkField(name, v string) error {
-	label := fieldLabel(name)
+	if err := checkText(name, v); err != nil {
+		return err
+	}
+	lower := strings.ToLower(name)
+	if !bigNumberField(name) && !textFields[lower] && !multiLineFields[lower] && looksInteger(v) && !fitsInt32(v) {
+		return outOfRange(name)
+	}
+	return nil
+}
+
+// checkText checks one named text value: UTF-8, and no control characters
+// (line breaks only in multi-line fields).
+func checkText(name, v string) error {
 	if !utf8.ValidString(name) || strings.IndexFunc(name, isControl) >= 0 {
 		return fault.Malformed("A field name contains a control character or is not UTF-8 text.")
 	}
+	label := fieldLabel(name)
 	if !utf8.ValidString(v) {
 		return fault.Invalid(name, label+" is not valid UTF-8 text.")
 	}
@@ -122,10 +148,11 @@ func checkField(name, v string) error {
 		r, _ := utf8.DecodeRuneInString(v[i:])
 		return fault.Invalid(name, fmt.Sprintf("%s contains a control character (U+%04X); remove it.", label, r))
 	}
-	if !bigNumberField(name) && looksInteger(v) && !fitsInt32(v) {
-		return fault.Invalid(name, fmt.Sprintf("%s is out of range: whole numbers here go from %d to %d.", label, math.MinInt32, math.MaxInt32))
-	}
 	return nil
+}
+
+func outOfRange(name string) error {
+	return fault.Invalid(name, fmt.Sprintf("%s is out of range: whole numbers here go from %d to %d.", fieldLabel(name), math.MinInt32, math.MaxInt32))
 }
 
 // checkJSON walks a JSON body: every key and string value, every number.
@@ -148,11 +175,13 @@ func checkJSON(body []byte) error {
 func walkJSON(name string, v any) error {
 	switch x := v.(type) {
 	case string:
-		return checkField(leaf(name), x)
+		// A JSON string is text (its numbers are JSON numbers): only the
+		// text rules apply.
+		return checkText(leaf(name), x)
 	case json.Number:
 		s := x.String()
 		if looksInteger(s) && !fitsInt32(s) && !bigNumberField(leaf(name)) {
-			return fault.Invalid(leaf(name), fmt.Sprintf("%s is out of range: whole numbers here go from %d to %d.", fieldLabel(leaf(name)), math.MinInt32, math.MaxInt32))
+			return outOfRange(leaf(name))
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -197,13 +226,13 @@ func fieldLabel(name string) string {
 // isControl is any C0 control character or DEL.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-// controlFor is the control-character test for a field: multi-line fields
-// keep tab, line feed and carriage return.
+// controlFor is the control-character test for a field: every field keeps
+// tab, multi-line fields also line feed and carriage return.
 func controlFor(name string) func(rune) bool {
 	if multiLineFields[strings.ToLower(name)] {
 		return func(r rune) bool { return isControl(r) && r != '\t' && r != '\n' && r != '\r' }
 	}
-	return isControl
+	return func(r rune) bool { return isControl(r) && r != '\t' }
 }
 
 // looksInteger: an optional sign and digits only (what strconv.Atoi and
