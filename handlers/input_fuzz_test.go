@@ -160,8 +160,13 @@ func TestHostileInputNeverAnswers5xx(t *testing.T) {
 			}
 			for _, id := range ids {
 				target := fillParamsWith(r.path, id)
+				jsonValues, formValues := hostileJSON, hostileForm
+				if id != hostileIDs[0] {
+					// A hostile id is the point: one plain body is enough.
+					jsonValues, formValues = []string{`"x"`}, []string{"x"}
+				}
 				if r.method == http.MethodGet {
-					for _, v := range hostileForm {
+					for _, v := range formValues {
 						if len(v) > 100 {
 							continue // a request line that long is refused before any handler
 						}
@@ -170,12 +175,12 @@ func TestHostileInputNeverAnswers5xx(t *testing.T) {
 					}
 					continue
 				}
-				for _, v := range hostileJSON {
+				for _, v := range jsonValues {
 					req := httptest.NewRequest(r.method, target, strings.NewReader(hostileJSONBody(v)))
 					req.Header.Set("Content-Type", "application/json")
 					check(req, fmt.Sprintf("%s %s json all=%.40q", r.method, target, v))
 				}
-				for _, v := range hostileForm {
+				for _, v := range formValues {
 					req := httptest.NewRequest(r.method, target, strings.NewReader(hostileValues(v).Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					check(req, fmt.Sprintf("%s %s form all=%.40q", r.method, target, v))
