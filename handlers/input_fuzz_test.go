@@ -15,6 +15,8 @@ import (
 	"patt/app/jobs"
 	"patt/dbtest"
 	"patt/identity"
+	"patt/schedule"
+	"patt/seal"
 )
 
 // The hostile-input walk (issue 10 item 6): every registered route, as the
@@ -109,6 +111,11 @@ func TestHostileInputNeverAnswers5xx(t *testing.T) {
 		// A runner with no jobs: the job routes answer 404 for any name
 		// instead of 503 for a site started without one.
 		s.Jobs = jobs.New(db, s.Log, nil)
+		// The Raid-Helper key box app.Assemble gives the site (its API key
+		// is sealed at rest); the base URL is nowhere, so nothing is booked.
+		keys, err := seal.New(s.Config.JWTSecret, schedule.KeyBoxPurpose)
+		require.NoError(t, err)
+		s.RaidHelper = schedule.RaidHelper{BaseURL: "http://127.0.0.1:1", Keys: keys}
 		seedMatrixTargets(t, db)
 		_, leader := seedMember(t, db, "Hostile Leader", identity.GuildLeaderLevel)
 		b := newBrowser(t, app).loginAs(s, leader)
