@@ -104,8 +104,8 @@ func (s *Server) guildSyncAPIRuns(c fiber.Ctx) error {
 
 // GET /api/guild-sync/runs/:id — one run (its live progress while running).
 func (s *Server) guildSyncAPIRun(c fiber.Ctx) error {
-	id, err := strconv.Atoi(c.Params("id"))
-	if err != nil || id < 1 {
+	id, ok := idParam(c, "id")
+	if !ok {
 		return fault.NotFound("There is no sync run with that id.")
 	}
 	l, err := guildsync.LogByID(s.db(c), id)

@@ -155,7 +155,10 @@ func TestHostileInputNeverAnswers5xx(t *testing.T) {
 			resp, body := b.send(req)
 			requests++
 			codes[resp.StatusCode]++
-			if resp.StatusCode >= 500 {
+			// An integration that is off says so with 503 (the Discord bot
+			// for a member sync): the service is missing, not the input.
+			offline := resp.StatusCode == 503 && strings.Contains(body, "is not running")
+			if resp.StatusCode >= 500 && !offline {
 				failures = append(failures, fmt.Sprintf("%s → %d %.160q", what, resp.StatusCode, body))
 			}
 		}
